@@ -1,0 +1,31 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { relativeTime, resolveLocale, stringsFor } from '../i18n/index.js';
+
+describe('i18n', () => {
+  it('maps pt and pt-* to pt-BR and anything unknown to en', () => {
+    assert.equal(resolveLocale('pt'), 'pt-BR');
+    assert.equal(resolveLocale('pt-PT'), 'pt-BR');
+    assert.equal(resolveLocale('PT-br'), 'pt-BR');
+    assert.equal(resolveLocale('de-DE'), 'en');
+    assert.equal(resolveLocale('en-GB'), 'en');
+  });
+
+  it('formats relative times in both languages', () => {
+    const now = Date.UTC(2026, 0, 1);
+    assert.equal(relativeTime(now - 3 * 60_000, now, 'en'), '3 minutes ago');
+    assert.equal(relativeTime(now - 5_000, now, 'en'), 'now');
+    assert.equal(relativeTime(now - 3 * 60_000, now, 'pt-BR'), 'há 3 minutos');
+  });
+
+  it('labels markers with author, first comment and reply count', () => {
+    assert.equal(stringsFor('en').marker(3, 'Ana', 'Too dark', 2, false), 'Marker 3 by Ana: Too dark (2 replies)');
+    assert.equal(stringsFor('pt-BR').marker(1, 'Ana', 'Escuro', 1, true), 'Marcador 1 de Ana, resolvido: Escuro (1 resposta)');
+  });
+
+  it('has a message for every error code in every language', () => {
+    for (const locale of ['en', 'pt-BR'] as const) {
+      for (const message of Object.values(stringsFor(locale).errors)) assert.ok(message.length > 0);
+    }
+  });
+});

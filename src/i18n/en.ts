@@ -1,0 +1,52 @@
+import type { Strings } from './strings.js';
+
+export const en: Strings = {
+  image: (alt, readonly) =>
+    `${alt || 'Image'}. ${readonly ? 'Markers are read-only.' : 'Click, or press Enter, to place a marker.'}`,
+  marker: (n, author, first, replies, resolved) =>
+    `Marker ${n} by ${author}${resolved ? ', resolved' : ''}: ${first}` +
+    (replies > 0 ? ` (${replies} ${replies === 1 ? 'reply' : 'replies'})` : ''),
+  announceNew: (n, author, text) => `New marker ${n} by ${author}: ${text}`,
+  placingHint: 'Placing a marker: arrow keys move it (Shift for bigger steps), Enter places it, Escape cancels.',
+  placeHint: 'Click the image to comment on a spot',
+  threadTitle: (n) => `Marker ${n}`,
+  newThreadTitle: 'New marker',
+  by: (author) => `by ${author}`,
+  you: 'you',
+  edited: '(edited)',
+  resolved: 'Resolved',
+  commentPlaceholder: 'Add a comment…',
+  replyPlaceholder: 'Reply…',
+  commentLabel: 'Comment',
+  submitNew: 'Comment',
+  submitReply: 'Reply',
+  save: 'Save',
+  cancel: 'Cancel',
+  edit: 'Edit',
+  delete: 'Delete',
+  resolve: 'Resolve',
+  reopen: 'Reopen',
+  deleteMarker: 'Delete marker',
+  close: 'Close',
+  charactersLeft: (n) => (n === 1 ? '1 character left' : `${n} characters left`),
+  sending: 'Sending…',
+  status: {
+    connecting: 'Connecting…',
+    reconnecting: 'Connection lost. Reconnecting…',
+    offline: 'You are offline. Changes cannot be saved until you are back online.',
+    closed: 'Disconnected from the comment server.',
+  },
+  errors: {
+    'bad-request': 'The server could not accept this change.',
+    unauthorized: 'Your session is not valid any more. Reload the page to sign in again.',
+    forbidden: 'You are not allowed to do that.',
+    'not-found': 'This marker or comment no longer exists.',
+    conflict: 'This change conflicts with another one. Reload and try again.',
+    'too-large': 'This is too long.',
+    'rate-limited': 'Too many changes at once. Wait a moment and try again.',
+    offline: 'You are offline: this change was not saved.',
+    unavailable: 'The comment server cannot be reached: this change was not saved.',
+    internal: 'Something went wrong on the server: this change was not saved.',
+  },
+  keptText: 'Your text is kept: try again.',
+};

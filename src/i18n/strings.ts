@@ -1,0 +1,39 @@
+/** The shape of a UI language: every string the element shows or announces. */
+import type { ErrorCode } from '../../protocol/index.js';
+import type { ConnectionState } from '../net/types.js';
+
+export interface Strings {
+  /** Accessible name of the focusable picture. */
+  image(alt: string, readonly: boolean): string;
+  /** A marker button's accessible name. */
+  marker(n: number, author: string, firstComment: string, replies: number, resolved: boolean): string;
+  /** Announced to screen readers when someone else adds a marker. */
+  announceNew(n: number, author: string, text: string): string;
+  placingHint: string;
+  placeHint: string;
+  threadTitle(n: number): string;
+  newThreadTitle: string;
+  by(author: string): string;
+  you: string;
+  edited: string;
+  resolved: string;
+  commentPlaceholder: string;
+  replyPlaceholder: string;
+  commentLabel: string;
+  submitNew: string;
+  submitReply: string;
+  save: string;
+  cancel: string;
+  edit: string;
+  delete: string;
+  resolve: string;
+  reopen: string;
+  deleteMarker: string;
+  close: string;
+  charactersLeft(n: number): string;
+  sending: string;
+  status: Record<Exclude<ConnectionState, 'open'>, string>;
+  errors: Record<ErrorCode, string>;
+  /** A retry hint after an error, when what the user typed was kept. */
+  keptText: string;
+}
