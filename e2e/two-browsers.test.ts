@@ -1,0 +1,103 @@
+/**
+ * End to end, as two users would try it: the real server serves the demo page and the built bundle, two browser
+ * contexts (two people, separate storage and guest identities) open it, one places a marker by clicking the first
+ * image and writing a comment, and the other sees it appear, at the same spot, with the comment in its thread.
+ *
+ * Needs `npm run build` (the page loads dist/image-chat.js) and Chrome or Chromium (CHROME_PATH, or the usual paths).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { startServer } from '../server/server.js';
+import { CHROMIUM_ARGS, findChromium } from './chromium.js';
+
+const BUNDLE = fileURLToPath(new URL('../dist/image-chat.js', import.meta.url));
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+/** Opens the demo page in a fresh context (its own storage: a different guest) and waits for the element. */
+async function openDemo(browser: Browser, url: string, errors: string[]): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => customElements.get('image-chat') !== undefined, undefined, { timeout: 10_000 });
+  return page;
+}
+
+/** The first `<image-chat>` on the page; locators chained from it pierce its open shadow root. */
+const firstChat = (page: Page): Locator => page.locator('image-chat').first();
+
+/** Where an element's centre sits within a box, as percentages of the box. */
+async function centreWithin(element: Locator, box: Locator): Promise<{ x: number; y: number }> {
+  const [e, b] = await Promise.all([element.boundingBox(), box.boundingBox()]);
+  assert.ok(e && b, 'both the marker and the image are laid out');
+  return { x: ((e.x + e.width / 2 - b.x) / b.width) * 100, y: ((e.y + e.height / 2 - b.y) / b.height) * 100 };
+}
+
+describe('two browsers on the demo page', () => {
+  let server: Server;
+  let browser: Browser;
+  let dataDir: string;
+  const errors: string[] = [];
+
+  before(async () => {
+    assert.ok(existsSync(BUNDLE), 'dist/image-chat.js is missing: run `npm run build` before the end-to-end tests');
+    dataDir = mkdtempSync(join(tmpdir(), 'image-chat-e2e-'));
+    server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' });
+    browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows a marker placed by clicking in one browser in the other, with its comment', async () => {
+    const [alice, bob] = await Promise.all([openDemo(browser, server.url, errors), openDemo(browser, server.url, errors)]);
+    const aliceChat = firstChat(alice);
+    const bobChat = firstChat(bob);
+    const comment = `The KPI cards need more contrast (${Date.now()})`;
+
+    // Bob's page is subscribed before Alice acts: what he sees next arrives live, not from a page load.
+    await bobChat.locator('[part~="image"]').waitFor({ state: 'visible' });
+    assert.equal(await bobChat.locator('[part~="marker"]').count(), 0, 'a new room starts empty');
+
+    // Alice clicks a spot on the image (30 % across, 40 % down) and writes the first comment.
+    const image = aliceChat.locator('[part~="image"]');
+    await image.waitFor({ state: 'visible' });
+    const box = await image.boundingBox();
+    assert.ok(box, 'the image is laid out');
+    await image.click({ position: { x: box.width * 0.3, y: box.height * 0.4 } });
+    const textarea = aliceChat.locator('[part~="composer"] textarea');
+    await textarea.fill(comment);
+    await textarea.press('Enter');
+
+    // Her own marker shows at once (optimistic), and the composer closes.
+    await aliceChat.locator('[part~="marker"]').first().waitFor({ state: 'visible', timeout: 5_000 });
+
+    // Bob sees it appear, at the same spot of the picture.
+    const bobMarker = bobChat.locator('[part~="marker"]');
+    await bobMarker.first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await bobMarker.count(), 1, 'exactly one marker, no duplicate');
+    const at = await centreWithin(bobMarker.first(), bobChat.locator('[part~="image"]'));
+    assert.ok(Math.abs(at.x - 30) < 2 && Math.abs(at.y - 40) < 2, `marker at ${at.x.toFixed(1)} %, ${at.y.toFixed(1)} %`);
+
+    // Opening it shows Alice's comment as text.
+    await bobMarker.first().click();
+    const thread = bobChat.locator('[part~="thread"]');
+    await thread.waitFor({ state: 'visible' });
+    await thread.getByText(comment).waitFor({ state: 'visible', timeout: 5_000 });
+
+    assert.deepEqual(errors, [], 'no errors in either page');
+    await Promise.all([alice.context().close(), bob.context().close()]);
+  });
+});
