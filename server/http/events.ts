@@ -1,0 +1,77 @@
+import { Router } from '@koa/router';
+import type { Context } from 'koa';
+import { ProtocolError } from '../errors.js';
+import type { ServerContext } from '../realtime/context.js';
+import { tenantOf, userOf } from './auth.js';
+import { roomParam } from './rooms.js';
+import { SseStream, type SseIdStyle } from './sse-stream.js';
+
+interface RoomPosition {
+  room: string;
+  epoch?: string;
+  since?: number;
+}
+
+/**
+ * A position suffix `@<epoch>:<seq>` (multi-room `sub`) or `<epoch>:<seq>` (Last-Event-ID). Rooms may contain `@`:
+ * only a last `@` followed by a well-formed position counts as one.
+ */
+export function parseSub(sub: string): RoomPosition {
+  const match = /^(.*)@([A-Za-z0-9_-]{1,128}):(\d{1,15})$/s.exec(sub);
+  return match ? { room: match[1], epoch: match[2], since: Number(match[3]) } : { room: sub };
+}
+
+function parseLastEventId(value: string): { epoch?: string; since?: number } {
+  const match = /^(?:.*@)?([A-Za-z0-9_-]{1,128}):(\d{1,15})$/s.exec(value);
+  return match ? { epoch: match[1], since: Number(match[2]) } : {};
+}
+
+/** The SSE routes: one stream for several rooms, and one per room for plain EventSource clients. */
+export function eventRoutes(ctx: ServerContext): Router {
+  const router = new Router();
+
+  router.get('/api/events', async (http) => {
+    const raw = http.query.sub;
+    const subs = (Array.isArray(raw) ? raw : raw ? [raw] : []).map(parseSub);
+    if (subs.length === 0) throw new ProtocolError('bad-request', 'name at least one room: ?sub=<room>[@<epoch>:<seq>]');
+    if (subs.length > ctx.limits.maxSubscriptionsPerConnection) {
+      throw new ProtocolError('too-large', `a stream may carry at most ${ctx.limits.maxSubscriptionsPerConnection} rooms`);
+    }
+    for (const sub of subs) roomParam(sub.room, ctx.limits.maxRoomLength);
+    await openStream(http, ctx, 'room', subs);
+  });
+
+  router.get('/api/rooms/:room/events', async (http) => {
+    const room = roomParam(http.params.room, ctx.limits.maxRoomLength);
+    const lastEventId = http.get('Last-Event-ID') || (typeof http.query.lastEventId === 'string' ? http.query.lastEventId : '');
+    await openStream(http, ctx, 'plain', [{ room, ...parseLastEventId(lastEventId) }]);
+  });
+
+  return router;
+}
+
+async function openStream(http: Context, ctx: ServerContext, idStyle: SseIdStyle, subs: RoomPosition[]): Promise<void> {
+  const tenant = tenantOf(http);
+  await userOf(http, ctx.authenticate, tenant, false, true); // reading is open in the demo tenant; a bad token is still 401
+  // From here on the response is ours: Koa must not write or time it out.
+  http.req.socket.setTimeout(0);
+  http.respond = false;
+  http.res.writeHead(200, {
+    ...(http.response.headers as Record<string, string>),
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
+  const stream = new SseStream(http.res, ctx, tenant.id, idStyle);
+  try {
+    for (const sub of subs) {
+      if (stream.isClosed) return;
+      await stream.subscribe(sub.room, sub.epoch, sub.since);
+    }
+  } catch (err) {
+    // Headers are sent: the error boundary can't answer any more. Log and end; the client reconnects.
+    ctx.logger.error({ err }, 'SSE subscribe failed');
+    await stream.shutdown();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * One Server-Sent Events stream carrying one or more room subscriptions. One SSE event per protocol message:
+ * `event: <type>`, `data: <json>`, and `id:` on events and snapshots so that a reconnecting EventSource resumes.
+ */
+import type { ServerResponse } from 'node:http';
+import type { ServerMessage } from '../../protocol/messages.js';
+import type { ClientConnection } from '../realtime/connections.js';
+import type { ServerContext } from '../realtime/context.js';
+import type { SubscriptionSink } from '../realtime/subscription.js';
+import { Subscription } from '../realtime/subscription.js';
+
+/** `room`: ids are `<room>@<epoch>:<seq>` (multi-room stream); `plain`: `<epoch>:<seq>` (one room, Last-Event-ID). */
+export type SseIdStyle = 'room' | 'plain';
+
+export class SseStream implements ClientConnection {
+  readonly transport = 'sse' as const;
+  private readonly subscriptions: Subscription[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly ctx: ServerContext,
+    private readonly tenant: string,
+    private readonly idStyle: SseIdStyle,
+  ) {
+    ctx.connections.add(this);
+    ctx.metrics.connections.inc({ transport: 'sse' });
+    res.on('close', () => this.onClose());
+    // The opening comment flushes the headers, so the client's EventSource opens at once.
+    res.write(': image-chat\nretry: 2000\n\n');
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async subscribe(room: string, epoch?: string, since?: number): Promise<void> {
+    const subscription = await Subscription.open(this.ctx, this.tenant, room, { epoch, since }, this.sink(room));
+    if (this.closed) return subscription.close();
+    this.subscriptions.push(subscription);
+    this.ctx.metrics.subscriptions.inc();
+  }
+
+  private id(room: string, epoch: string, seq: number): string {
+    return this.idStyle === 'room' ? `${room}@${epoch}:${seq}` : `${epoch}:${seq}`;
+  }
+
+  private sink(room: string): SubscriptionSink {
+    return {
+      snapshot: (message) => this.send(message, this.id(room, message.epoch, message.seq)),
+      subscribed: (message) => this.send(message),
+      events: (events, epoch) => {
+        this.ctx.metrics.eventsSent.inc({ transport: 'sse' }, events.length);
+        for (const event of events) this.send(event, this.id(room, epoch, event.seq));
+      },
+    };
+  }
+
+  private send(message: ServerMessage, id?: string): void {
+    if (this.closed) return;
+    // JSON.stringify never emits raw newlines, so `data:` is one line; ids are checked to hold none either.
+    const frame = `${id && !/[\r\n]/.test(id) ? `id: ${id}\n` : ''}event: ${message.type}\ndata: ${JSON.stringify(message)}\n\n`;
+    this.res.write(frame);
+    const bytes = Buffer.byteLength(frame);
+    this.ctx.metrics.bytesSent.inc({ transport: 'sse' }, bytes);
+    this.ctx.usage.messageSent(this.tenant, bytes);
+    if (this.res.writableLength > this.ctx.limits.maxBufferedBytes) {
+      this.ctx.logger.warn({ buffered: this.res.writableLength }, 'closing slow SSE consumer');
+      this.res.destroy();
+    }
+  }
+
+  heartbeat(): void {
+    this.send({ type: 'ping' });
+  }
+
+  async shutdown(): Promise<void> {
+    if (!this.closed) this.res.end();
+    this.onClose();
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const subscription of this.subscriptions) subscription.close();
+    this.ctx.metrics.subscriptions.dec(this.subscriptions.length);
+    this.subscriptions.length = 0;
+    this.ctx.connections.delete(this);
+    this.ctx.metrics.connections.dec({ transport: 'sse' });
+  }
+}

@@ -1,0 +1,26 @@
+import type { Authenticate } from '../identity/authenticate.js';
+import type { Guests } from '../identity/guests.js';
+import type { ServerLimits } from '../limits.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Usage } from '../observability/usage.js';
+import type { Fanout } from '../fanout/fanout.js';
+import type { Schemas } from '../protocol/schemas.js';
+import type { RoomService } from '../rooms/room-service.js';
+import type { Storage } from '../storage/storage.js';
+import type { Connections } from './connections.js';
+
+/** Everything a transport (WebSocket gateway, HTTP routes, SSE) needs, built once by server.ts. */
+export interface ServerContext {
+  storage: Storage;
+  fanout: Fanout;
+  rooms: RoomService;
+  guests: Guests;
+  authenticate: Authenticate;
+  schemas: Schemas;
+  limits: ServerLimits;
+  logger: Logger;
+  metrics: Metrics;
+  usage: Usage;
+  connections: Connections;
+}

@@ -1,0 +1,229 @@
+/**
+ * One WebSocket connection: hello/auth, subscriptions, ops. Frames are handled one at a time, in arrival order, so a
+ * client's `subscribe` followed by an op behaves as it reads. This is the WebSocket error boundary: a ProtocolError
+ * becomes an `error` frame and the connection lives on; anything else is logged and reported as `internal`.
+ */
+import { WebSocket, type RawData } from 'ws';
+import { CloseCode, type ErrorCode } from '../../protocol/errors.js';
+import { PROTOCOL_VERSION, type ClientMessage, type HelloMessage, type RoomEvent, type ServerMessage, type User } from '../../protocol/messages.js';
+import { ProtocolError, toClientError } from '../errors.js';
+import { requireTenant } from '../identity/tenants.js';
+import { broadcastIdOf, parseClientMessage, parseJson } from '../protocol/parse.js';
+import type { ClientConnection } from './connections.js';
+import type { ServerContext } from './context.js';
+import { Subscription, type SubscriptionSink } from './subscription.js';
+
+// Replayed events go out in frames of at most this many.
+const BATCH_SIZE = 100;
+// How long a closing handshake may take at shutdown before the socket is cut.
+const CLOSE_GRACE_MS = 1000;
+// The WebSocket close code for a consumer that cannot keep up ("try again later").
+const SLOW_CONSUMER = 1013;
+
+export class WsSession implements ClientConnection {
+  readonly transport = 'websocket' as const;
+  private tenant: string | null = null;
+  private user: User | null = null;
+  private readonly subscriptions = new Map<string, Subscription>();
+  private queue: Promise<void> = Promise.resolve();
+  private alive = true;
+  private badFrames = 0;
+  private readonly helloTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly ctx: ServerContext,
+  ) {
+    ctx.connections.add(this);
+    ctx.metrics.connections.inc({ transport: 'websocket' });
+    this.helloTimer = setTimeout(() => this.ws.close(CloseCode.helloTimeout, 'no hello in time'), ctx.limits.helloTimeoutMs);
+    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('error', (err) => ctx.logger.debug({ err }, 'websocket error'));
+    ws.on('close', () => this.onClose());
+  }
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.ws.close(CloseCode.unsupportedData, 'binary frames are not supported');
+      return;
+    }
+    const text = data.toString();
+    this.queue = this.queue.then(() => this.handle(text));
+  }
+
+  private async handle(text: string): Promise<void> {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    let value: unknown;
+    try {
+      value = parseJson(text);
+      await this.dispatch(parseClientMessage(this.ctx.schemas, value));
+    } catch (err) {
+      this.reportError(err, broadcastIdOf(value), roomOf(value));
+    }
+  }
+
+  private reportError(err: unknown, broadcastId?: string, room?: string): void {
+    if (!(err instanceof ProtocolError)) this.ctx.logger.error({ err }, 'websocket message failed');
+    const { code, message } = toClientError(err);
+    this.send({ type: 'error', code, message, ...(broadcastId ? { broadcastId } : {}), ...(room ? { room } : {}) });
+    if (code === 'bad-request' && ++this.badFrames > this.ctx.limits.maxBadFramesPerInterval) {
+      this.ws.close(CloseCode.abuse, 'too many bad frames');
+    }
+  }
+
+  private async dispatch(message: ClientMessage): Promise<void> {
+    if (message.type === 'hello') return this.hello(message);
+    if (!this.tenant || !this.user) throw new ProtocolError('bad-request', 'the first message must be hello');
+    switch (message.type) {
+      case 'auth':
+        return this.auth(message.token);
+      case 'subscribe':
+        return this.subscribe(message.room, message.epoch, message.since);
+      case 'unsubscribe':
+        this.dropSubscription(message.room);
+        return;
+      default:
+        this.send(await this.ctx.rooms.apply(this.tenant, this.user, message));
+    }
+  }
+
+  private async hello(message: HelloMessage): Promise<void> {
+    if (this.user) throw new ProtocolError('bad-request', 'hello was already received');
+    clearTimeout(this.helloTimer);
+    if (message.protocol !== PROTOCOL_VERSION) {
+      return this.refuse(1002, 'bad-request', `protocol ${message.protocol} is not supported; this server speaks ${PROTOCOL_VERSION}`);
+    }
+    let tenant;
+    try {
+      tenant = requireTenant(message.tenant);
+    } catch (err) {
+      return this.refuse(CloseCode.forbidden, 'forbidden', (err as Error).message);
+    }
+    if (message.token) {
+      const user = await this.verify(tenant.id, message.token);
+      if (!user) return;
+      this.tenant = tenant.id;
+      this.user = user;
+      this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user });
+    } else if (tenant.allowGuests) {
+      const guest = await this.ctx.guests.mint(tenant.id);
+      this.tenant = tenant.id;
+      this.user = guest.user;
+      this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user: guest.user, guestToken: guest.token });
+    } else {
+      return this.refuse(CloseCode.unauthorized, 'unauthorized', 'this tenant needs a token');
+    }
+  }
+
+  /** A fresh token, in place: subscriptions stay. */
+  private async auth(token: string): Promise<void> {
+    const user = await this.verify(this.tenant!, token);
+    if (!user) return;
+    this.user = user;
+    this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user });
+  }
+
+  /** The token's user, or null after closing the connection with 4401 (SPEC: invalid token closes). */
+  private async verify(tenant: string, token: string): Promise<User | null> {
+    try {
+      return await this.ctx.authenticate(tenant, token);
+    } catch (err) {
+      const { code, message } = toClientError(err);
+      this.refuse(code === 'forbidden' ? CloseCode.forbidden : CloseCode.unauthorized, code, message);
+      return null;
+    }
+  }
+
+  private refuse(closeCode: number, code: ErrorCode, message: string): void {
+    this.send({ type: 'error', code, message });
+    this.ws.close(closeCode, message.slice(0, 120));
+  }
+
+  private async subscribe(room: string, epoch?: string, since?: number): Promise<void> {
+    this.dropSubscription(room); // a re-subscribe (after a gap) starts afresh
+    if (this.subscriptions.size >= this.ctx.limits.maxSubscriptionsPerConnection) {
+      throw new ProtocolError('too-large', `a connection may subscribe to at most ${this.ctx.limits.maxSubscriptionsPerConnection} rooms`);
+    }
+    const subscription = await Subscription.open(this.ctx, this.tenant!, room, { epoch, since }, this.sink());
+    if (this.ws.readyState !== WebSocket.OPEN) return subscription.close();
+    this.subscriptions.set(room, subscription);
+    this.ctx.metrics.subscriptions.inc();
+  }
+
+  private dropSubscription(room: string): void {
+    const subscription = this.subscriptions.get(room);
+    if (!subscription) return;
+    subscription.close();
+    this.subscriptions.delete(room);
+    this.ctx.metrics.subscriptions.dec();
+  }
+
+  private sink(): SubscriptionSink {
+    return {
+      snapshot: (message) => this.send(message),
+      subscribed: (message) => this.send(message),
+      events: (events, _epoch, replay) => {
+        this.ctx.metrics.eventsSent.inc({ transport: 'websocket' }, events.length);
+        if (!replay) return events.forEach((event) => this.send(event));
+        for (let i = 0; i < events.length; i += BATCH_SIZE) {
+          const chunk: RoomEvent[] = events.slice(i, i + BATCH_SIZE);
+          this.send(chunk.length === 1 ? chunk[0] : { type: 'batch', events: chunk });
+        }
+      },
+    };
+  }
+
+  private send(message: ServerMessage): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    const text = JSON.stringify(message);
+    this.ws.send(text);
+    const bytes = Buffer.byteLength(text);
+    this.ctx.metrics.bytesSent.inc({ transport: 'websocket' }, bytes);
+    if (this.tenant) this.ctx.usage.messageSent(this.tenant, bytes);
+    if (this.ws.bufferedAmount > this.ctx.limits.maxBufferedBytes) {
+      // A consumer this far behind would only fall further; it resyncs from its seq when it reconnects.
+      this.ctx.logger.warn({ bufferedAmount: this.ws.bufferedAmount }, 'closing slow websocket consumer');
+      this.ws.close(SLOW_CONSUMER, 'slow consumer');
+      setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
+    }
+  }
+
+  heartbeat(): void {
+    if (!this.alive) {
+      this.ws.terminate(); // no pong since the last beat: the peer is gone
+      return;
+    }
+    this.alive = false;
+    this.badFrames = 0;
+    this.ws.ping();
+    if (this.user) this.send({ type: 'ping' });
+  }
+
+  shutdown(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
+      const cut = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
+      this.ws.once('close', () => {
+        clearTimeout(cut);
+        resolve();
+      });
+      this.ws.close(CloseCode.restarting, 'server restarting');
+    });
+  }
+
+  private onClose(): void {
+    clearTimeout(this.helloTimer);
+    for (const room of [...this.subscriptions.keys()]) this.dropSubscription(room);
+    this.ctx.connections.delete(this);
+    this.ctx.metrics.connections.dec({ transport: 'websocket' });
+  }
+}
+
+function roomOf(value: unknown): string | undefined {
+  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'subscribe') {
+    const room = (value as { room?: unknown }).room;
+    return typeof room === 'string' && room.length <= 256 ? room : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,114 @@
+/**
+ * The pure core of the op pipeline: given an op, the current state it touches, the acting user and the time, decide
+ * the event it produces — or refuse it with a ProtocolError. No I/O, so any storage (SQLite today, PostgreSQL later)
+ * calls it inside its own transaction, and it is unit-tested on plain data.
+ */
+import type { Comment, Marker, Op, RoomEvent, User } from '../../protocol/messages.js';
+import { ProtocolError } from '../errors.js';
+
+/** A room event before the storage numbers it. */
+export type EventBody = RoomEvent extends infer E ? (E extends RoomEvent ? Omit<E, 'seq'> : never) : never;
+
+/** What the storage reads, inside the transaction, for the decision. */
+export interface DecisionState {
+  /** The marker the op names (`markerId`, or `marker.id` for create-marker), with its comments; null if absent. */
+  marker: Marker | null;
+  /** Markers currently in the room. */
+  markerCount: number;
+  /** Whether a comment id the op would create already exists in the room. */
+  commentIdTaken: boolean;
+}
+
+export interface DecisionLimits {
+  maxMarkersPerRoom: number;
+  maxCommentsPerMarker: number;
+}
+
+/** The marker id an op reads or creates. */
+export function targetMarkerId(op: Op): string {
+  return op.type === 'create-marker' ? op.marker.id : op.markerId;
+}
+
+/** The comment id an op creates, if any. */
+export function newCommentId(op: Op): string | null {
+  return op.type === 'create-marker' || op.type === 'add-comment' ? op.comment.id : null;
+}
+
+const canModerate = (user: User) => user.role === 'moderator';
+const owns = (user: User, thing: { author: User }) => thing.author.id === user.id || canModerate(user);
+
+function requireMarker(state: DecisionState, id: string): Marker {
+  if (!state.marker) throw new ProtocolError('not-found', `marker ${id} does not exist`);
+  return state.marker;
+}
+
+function requireComment(marker: Marker, id: string): Comment {
+  const comment = marker.comments.find((c) => c.id === id);
+  if (!comment) throw new ProtocolError('not-found', `comment ${id} does not exist on marker ${marker.id}`);
+  return comment;
+}
+
+/** Authors are kept without the default role, which keeps every frame that carries them smaller. */
+export function authorOf(user: User): User {
+  return user.role && user.role !== 'user' ? { id: user.id, name: user.name, role: user.role } : { id: user.id, name: user.name };
+}
+
+/**
+ * Decides the event for `op`. Comment text must already be trimmed and length-checked (the schemas do it).
+ * Throws ProtocolError for `not-found`, `forbidden`, `conflict` and `too-large` (a full room or thread).
+ */
+export function decide(op: Op, state: DecisionState, user: User, now: number, limits: DecisionLimits): EventBody {
+  const base = { room: op.room, broadcastId: op.broadcastId };
+  const author = authorOf(user);
+  switch (op.type) {
+    case 'create-marker': {
+      if (state.marker) throw new ProtocolError('conflict', `marker ${op.marker.id} already exists`);
+      if (state.commentIdTaken) throw new ProtocolError('conflict', `comment ${op.comment.id} already exists`);
+      if (state.markerCount >= limits.maxMarkersPerRoom) {
+        throw new ProtocolError('too-large', `a room holds at most ${limits.maxMarkersPerRoom} markers`);
+      }
+      const comment: Comment = { id: op.comment.id, text: op.comment.text, createdAt: now, author };
+      const marker: Marker = { id: op.marker.id, x: op.marker.x, y: op.marker.y, resolved: false, createdAt: now, author, comments: [comment] };
+      return { type: 'new-image-chat', ...base, marker };
+    }
+    case 'add-comment': {
+      const marker = requireMarker(state, op.markerId);
+      if (state.commentIdTaken) throw new ProtocolError('conflict', `comment ${op.comment.id} already exists`);
+      if (marker.comments.length >= limits.maxCommentsPerMarker) {
+        throw new ProtocolError('too-large', `a marker holds at most ${limits.maxCommentsPerMarker} comments`);
+      }
+      const comment: Comment = { id: op.comment.id, text: op.comment.text, createdAt: now, author };
+      return { type: 'image-chat-updated', ...base, markerId: marker.id, change: { kind: 'comment-added', comment } };
+    }
+    case 'edit-comment': {
+      const marker = requireMarker(state, op.markerId);
+      const comment = requireComment(marker, op.commentId);
+      if (!owns(user, comment)) throw new ProtocolError('forbidden', 'only the author or a moderator may edit this comment');
+      const edited: Comment = { ...comment, text: op.text, editedAt: now };
+      return { type: 'image-chat-updated', ...base, markerId: marker.id, change: { kind: 'comment-edited', comment: edited } };
+    }
+    case 'delete-comment': {
+      const marker = requireMarker(state, op.markerId);
+      const comment = requireComment(marker, op.commentId);
+      if (!owns(user, comment)) throw new ProtocolError('forbidden', 'only the author or a moderator may delete this comment');
+      // A marker is its thread: deleting the last comment deletes the marker, as one event.
+      if (marker.comments.length === 1) return { type: 'deleted-image-chat', ...base, markerId: marker.id };
+      return { type: 'image-chat-updated', ...base, markerId: marker.id, change: { kind: 'comment-deleted', commentId: comment.id } };
+    }
+    case 'move-marker': {
+      const marker = requireMarker(state, op.markerId);
+      if (!owns(user, marker)) throw new ProtocolError('forbidden', 'only the author or a moderator may move this marker');
+      return { type: 'image-chat-updated', ...base, markerId: marker.id, change: { kind: 'marker-moved', x: op.x, y: op.y } };
+    }
+    case 'resolve-marker': {
+      const marker = requireMarker(state, op.markerId);
+      if (!owns(user, marker)) throw new ProtocolError('forbidden', 'only the author or a moderator may resolve this marker');
+      return { type: 'image-chat-updated', ...base, markerId: marker.id, change: { kind: 'marker-resolved', resolved: op.resolved } };
+    }
+    case 'delete-marker': {
+      const marker = requireMarker(state, op.markerId);
+      if (!owns(user, marker)) throw new ProtocolError('forbidden', 'only the author or a moderator may delete this marker');
+      return { type: 'deleted-image-chat', ...base, markerId: marker.id };
+    }
+  }
+}

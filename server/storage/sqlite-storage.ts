@@ -1,0 +1,232 @@
+/**
+ * Embedded SQLite storage (better-sqlite3, WAL). better-sqlite3 is synchronous, so every method runs to completion
+ * without interleaving: a commit is one IMMEDIATE transaction and `seq` is gap-free by construction.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Comment, Marker, RoomEvent, User } from '../../protocol/messages.js';
+import { ProtocolError } from '../errors.js';
+import { newCommentId, targetMarkerId } from '../rooms/decide.js';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.js';
+import type { CommitInput, CommitResult, RoomSnapshot, Storage } from './storage.js';
+
+export interface SqliteStorageOptions {
+  dataDir: string;
+  /** Events kept per room for resync. */
+  eventLogRetention: number;
+  /** How long idempotency keys are kept. */
+  idempotencyTtlMs: number;
+}
+
+interface MarkerRow { id: string; x: number; y: number; resolved: number; created_at: number; author: string }
+interface CommentRow { id: string; marker_id: string; text: string; created_at: number; edited_at: number | null; author: string }
+
+// Prune expired idempotency keys every this many commits (and at open), so the table stays bounded cheaply.
+const PRUNE_EVERY = 256;
+
+export class SqliteStorage implements Storage {
+  readonly epoch: string;
+  private readonly db: Database.Database;
+  private commitsSincePrune = 0;
+  private readonly stmt;
+
+  constructor(private readonly options: SqliteStorageOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.db = new Database(join(options.dataDir, 'image-chat.db'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA_SQL);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    const db = this.db;
+    this.stmt = {
+      metaGet: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      metaPut: db.prepare<[string, string]>('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)'),
+      roomSeq: db.prepare<[string, string], { seq: number }>('SELECT seq FROM rooms WHERE tenant = ? AND room = ?'),
+      roomUpsert: db.prepare<[string, string, number]>(
+        'INSERT INTO rooms (tenant, room, seq) VALUES (?, ?, ?) ON CONFLICT (tenant, room) DO UPDATE SET seq = excluded.seq',
+      ),
+      markers: db.prepare<[string, string], MarkerRow>(
+        'SELECT id, x, y, resolved, created_at, author FROM markers WHERE tenant = ? AND room = ? ORDER BY rowid',
+      ),
+      comments: db.prepare<[string, string], CommentRow>(
+        'SELECT id, marker_id, text, created_at, edited_at, author FROM comments WHERE tenant = ? AND room = ? ORDER BY rowid',
+      ),
+      marker: db.prepare<[string, string, string], MarkerRow>(
+        'SELECT id, x, y, resolved, created_at, author FROM markers WHERE tenant = ? AND room = ? AND id = ?',
+      ),
+      markerComments: db.prepare<[string, string, string], CommentRow>(
+        'SELECT id, marker_id, text, created_at, edited_at, author FROM comments WHERE tenant = ? AND room = ? AND marker_id = ? ORDER BY rowid',
+      ),
+      markerCount: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM markers WHERE tenant = ? AND room = ?'),
+      commentExists: db.prepare<[string, string, string], { one: number }>(
+        'SELECT 1 AS one FROM comments WHERE tenant = ? AND room = ? AND id = ?',
+      ),
+      insertMarker: db.prepare<[string, string, string, number, number, number, number, string]>(
+        'INSERT INTO markers (tenant, room, id, x, y, resolved, created_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertComment: db.prepare<[string, string, string, string, string, number, number | null, string]>(
+        'INSERT INTO comments (tenant, room, id, marker_id, text, created_at, edited_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      editComment: db.prepare<[string, number, string, string, string]>(
+        'UPDATE comments SET text = ?, edited_at = ? WHERE tenant = ? AND room = ? AND id = ?',
+      ),
+      deleteComment: db.prepare<[string, string, string]>('DELETE FROM comments WHERE tenant = ? AND room = ? AND id = ?'),
+      deleteMarkerComments: db.prepare<[string, string, string]>('DELETE FROM comments WHERE tenant = ? AND room = ? AND marker_id = ?'),
+      deleteMarker: db.prepare<[string, string, string]>('DELETE FROM markers WHERE tenant = ? AND room = ? AND id = ?'),
+      moveMarker: db.prepare<[number, number, string, string, string]>('UPDATE markers SET x = ?, y = ? WHERE tenant = ? AND room = ? AND id = ?'),
+      resolveMarker: db.prepare<[number, string, string, string]>('UPDATE markers SET resolved = ? WHERE tenant = ? AND room = ? AND id = ?'),
+      insertEvent: db.prepare<[string, string, number, string]>('INSERT INTO events (tenant, room, seq, payload) VALUES (?, ?, ?, ?)'),
+      trimEvents: db.prepare<[string, string, number]>('DELETE FROM events WHERE tenant = ? AND room = ? AND seq <= ?'),
+      oldestEvent: db.prepare<[string, string], { seq: number | null }>('SELECT MIN(seq) AS seq FROM events WHERE tenant = ? AND room = ?'),
+      eventsAfter: db.prepare<[string, string, number], { payload: string }>(
+        'SELECT payload FROM events WHERE tenant = ? AND room = ? AND seq > ? ORDER BY seq',
+      ),
+      idemGet: db.prepare<[string, string], { fingerprint: string; seq: number }>(
+        'SELECT fingerprint, seq FROM idempotency WHERE tenant = ? AND broadcast_id = ?',
+      ),
+      idemPut: db.prepare<[string, string, string, string, number, number]>(
+        'INSERT INTO idempotency (tenant, broadcast_id, fingerprint, room, seq, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      idemPrune: db.prepare<[number]>('DELETE FROM idempotency WHERE created_at < ?'),
+    };
+    this.epoch = this.metaValueSync('epoch', () => randomBytes(9).toString('base64url'));
+    this.prune(Date.now());
+  }
+
+  private metaValueSync(key: string, make: () => string): string {
+    const found = this.stmt.metaGet.get(key);
+    if (found) return found.value;
+    this.stmt.metaPut.run(key, make());
+    // Re-read: INSERT OR IGNORE keeps a value another process may have written first.
+    return this.stmt.metaGet.get(key)!.value;
+  }
+
+  async metaValue(key: string, make: () => string): Promise<string> {
+    return this.metaValueSync(key, make);
+  }
+
+  async snapshot(tenant: string, room: string): Promise<RoomSnapshot> {
+    // Synchronous reads in one call see one consistent state: no commit can interleave.
+    const seq = this.stmt.roomSeq.get(tenant, room)?.seq ?? 0;
+    const byMarker = new Map<string, Comment[]>();
+    for (const row of this.stmt.comments.all(tenant, room)) {
+      const list = byMarker.get(row.marker_id) ?? [];
+      list.push(toComment(row));
+      byMarker.set(row.marker_id, list);
+    }
+    const markers = this.stmt.markers.all(tenant, room).map((row) => toMarker(row, byMarker.get(row.id) ?? []));
+    return { epoch: this.epoch, seq, markers };
+  }
+
+  async eventsSince(tenant: string, room: string, since: number): Promise<{ seq: number; events: RoomEvent[] } | null> {
+    const seq = this.stmt.roomSeq.get(tenant, room)?.seq ?? 0;
+    if (since > seq) return null;
+    if (since === seq) return { seq, events: [] };
+    const oldest = this.stmt.oldestEvent.get(tenant, room)?.seq ?? null;
+    if (oldest === null || oldest > since + 1) return null;
+    const events = this.stmt.eventsAfter.all(tenant, room, since).map((row) => JSON.parse(row.payload) as RoomEvent);
+    return { seq, events };
+  }
+
+  async commit(input: CommitInput): Promise<CommitResult> {
+    return this.db.transaction(() => this.commitSync(input)).immediate();
+  }
+
+  private commitSync({ tenant, op, fingerprint, now, decide }: CommitInput): CommitResult {
+    const s = this.stmt;
+    const previous = s.idemGet.get(tenant, op.broadcastId);
+    if (previous) {
+      if (previous.fingerprint === fingerprint) return { duplicate: true, seq: previous.seq };
+      throw new ProtocolError('conflict', `broadcastId ${op.broadcastId} was already used for a different op`);
+    }
+    const markerId = targetMarkerId(op);
+    const row = s.marker.get(tenant, op.room, markerId);
+    const marker = row ? toMarker(row, s.markerComments.all(tenant, op.room, markerId).map(toComment)) : null;
+    const commentId = newCommentId(op);
+    const body = decide({
+      marker,
+      markerCount: op.type === 'create-marker' ? s.markerCount.get(tenant, op.room)!.n : 0,
+      commentIdTaken: commentId !== null && s.commentExists.get(tenant, op.room, commentId) !== undefined,
+    });
+    const seq = (s.roomSeq.get(tenant, op.room)?.seq ?? 0) + 1;
+    const event = { ...body, seq } as RoomEvent;
+    this.applyEvent(tenant, event);
+    s.roomUpsert.run(tenant, op.room, seq);
+    s.insertEvent.run(tenant, op.room, seq, JSON.stringify(event));
+    if (seq > this.options.eventLogRetention) s.trimEvents.run(tenant, op.room, seq - this.options.eventLogRetention);
+    s.idemPut.run(tenant, op.broadcastId, fingerprint, op.room, seq, now);
+    if (++this.commitsSincePrune >= PRUNE_EVERY) this.prune(now);
+    return { duplicate: false, seq, event };
+  }
+
+  /** Writes an event's effect to the state tables: the event is the complete description of the change. */
+  private applyEvent(tenant: string, event: RoomEvent): void {
+    const s = this.stmt;
+    const { room } = event;
+    switch (event.type) {
+      case 'new-image-chat': {
+        const m = event.marker;
+        s.insertMarker.run(tenant, room, m.id, m.x, m.y, m.resolved ? 1 : 0, m.createdAt, JSON.stringify(m.author));
+        for (const c of m.comments) this.insertComment(tenant, room, m.id, c);
+        return;
+      }
+      case 'deleted-image-chat':
+        s.deleteMarkerComments.run(tenant, room, event.markerId);
+        s.deleteMarker.run(tenant, room, event.markerId);
+        return;
+      case 'image-chat-updated': {
+        const change = event.change;
+        switch (change.kind) {
+          case 'comment-added':
+            return this.insertComment(tenant, room, event.markerId, change.comment);
+          case 'comment-edited':
+            s.editComment.run(change.comment.text, change.comment.editedAt ?? change.comment.createdAt, tenant, room, change.comment.id);
+            return;
+          case 'comment-deleted':
+            s.deleteComment.run(tenant, room, change.commentId);
+            return;
+          case 'marker-moved':
+            s.moveMarker.run(change.x, change.y, tenant, room, event.markerId);
+            return;
+          case 'marker-resolved':
+            s.resolveMarker.run(change.resolved ? 1 : 0, tenant, room, event.markerId);
+            return;
+        }
+      }
+    }
+  }
+
+  private insertComment(tenant: string, room: string, markerId: string, c: Comment): void {
+    this.stmt.insertComment.run(tenant, room, c.id, markerId, c.text, c.createdAt, c.editedAt ?? null, JSON.stringify(c.author));
+  }
+
+  private prune(now: number): void {
+    this.commitsSincePrune = 0;
+    this.stmt.idemPrune.run(now - this.options.idempotencyTtlMs);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toComment(row: CommentRow): Comment {
+  const comment: Comment = { id: row.id, text: row.text, createdAt: row.created_at, author: JSON.parse(row.author) as User };
+  if (row.edited_at !== null) comment.editedAt = row.edited_at;
+  return comment;
+}
+
+function toMarker(row: MarkerRow, comments: Comment[]): Marker {
+  return {
+    id: row.id,
+    x: row.x,
+    y: row.y,
+    resolved: row.resolved === 1,
+    createdAt: row.created_at,
+    author: JSON.parse(row.author) as User,
+    comments,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The storage interface the protocol code talks to. Async throughout so that a networked database (PostgreSQL)
+ * can implement it later; the embedded SQLite implementation is in `sqlite-storage.ts`.
+ */
+import type { Marker, Op, RoomEvent } from '../../protocol/messages.js';
+import type { DecisionState, EventBody } from '../rooms/decide.js';
+
+export interface RoomSnapshot {
+  epoch: string;
+  seq: number;
+  markers: Marker[];
+}
+
+export interface CommitInput {
+  tenant: string;
+  op: Op;
+  /** Identifies the op for idempotency (see rooms/fingerprint.ts). */
+  fingerprint: string;
+  now: number;
+  /** Pure decision, called inside the transaction with the state it needs; throws ProtocolError to refuse. */
+  decide(state: DecisionState): EventBody;
+}
+
+export type CommitResult =
+  /** The op was committed as `event`. */
+  | { duplicate: false; seq: number; event: RoomEvent }
+  /** The same op was committed before: its first ack's seq, and no new event. */
+  | { duplicate: true; seq: number };
+
+export interface Storage {
+  /** The database's epoch: made once, kept across restarts; a new database has a new one. */
+  readonly epoch: string;
+  /** A value from the meta table, created with `make()` on first use and kept forever after. */
+  metaValue(key: string, make: () => string): Promise<string>;
+  /** A room's markers and seq (seq 0 and no markers for a room never written to). */
+  snapshot(tenant: string, room: string): Promise<RoomSnapshot>;
+  /**
+   * The events after `since`, in order, with the room's current seq — or null when they can't all be given
+   * (trimmed from the log, or `since` is ahead of the room).
+   */
+  eventsSince(tenant: string, room: string, since: number): Promise<{ seq: number; events: RoomEvent[] } | null>;
+  /**
+   * Commits one op in a single transaction: idempotency check (same key + same fingerprint → the first seq, no
+   * event; different fingerprint → ProtocolError conflict), decision, state write, event append with seq + 1, log
+   * trim, idempotency key. Resolves only after the commit.
+   */
+  commit(input: CommitInput): Promise<CommitResult>;
+  close(): Promise<void>;
+}
