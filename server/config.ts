@@ -1,0 +1,79 @@
+/**
+ * Configuration per SPEC §6: environment variables, each also a command-line flag (`--port 8080` or
+ * `--port=8080`); flags win. `loadConfig` throws ConfigError whose message names the setting and the rule.
+ */
+export interface Config {
+  port: number;
+  host: string | undefined;
+  dataDir: string;
+  /** The tenants file (IMAGE_CHAT_CONFIG). */
+  configFile: string | undefined;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const SETTINGS = {
+  PORT: 'port',
+  HOST: 'host',
+  DATA_DIR: 'data-dir',
+  IMAGE_CHAT_CONFIG: 'config',
+  DATABASE_URL: 'database-url',
+  REDIS_URL: 'redis-url',
+} as const;
+
+type Setting = keyof typeof SETTINGS;
+
+/** Flags as a map from setting name to value. Unknown flags are an error: a typo should not be silently ignored. */
+function parseFlags(argv: readonly string[]): Partial<Record<Setting, string>> {
+  const byFlag = new Map<string, Setting>(Object.entries(SETTINGS).map(([setting, flag]) => [flag, setting as Setting]));
+  const values: Partial<Record<Setting, string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
+    const setting = match && byFlag.get(match[1]);
+    if (!match || !setting) {
+      throw new ConfigError(`unknown argument "${arg}"; flags are ${Object.values(SETTINGS).map((f) => `--${f}`).join(', ')}`);
+    }
+    let value = match[2];
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined) throw new ConfigError(`--${match[1]} needs a value`);
+    }
+    values[setting] = value;
+  }
+  return values;
+}
+
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+  const flags = parseFlags(argv);
+  const get = (setting: Setting): string | undefined => {
+    const value = flags[setting] ?? env[setting];
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const portText = get('PORT') ?? '8080';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    throw new ConfigError(`PORT must be an integer from 0 to 65535, got "${portText}"`);
+  }
+  const host = get('HOST');
+  if (host !== undefined && /\s/.test(host)) throw new ConfigError(`HOST must be a host name or IP address, got "${host}"`);
+
+  const config: Config = {
+    port,
+    host,
+    dataDir: get('DATA_DIR') ?? './data',
+    configFile: get('IMAGE_CHAT_CONFIG'),
+    databaseUrl: get('DATABASE_URL'),
+    redisUrl: get('REDIS_URL'),
+  };
+  // Accepted names, not yet implemented: refuse loudly rather than run with a setup the operator did not ask for.
+  if (config.databaseUrl) throw new ConfigError('DATABASE_URL is set, but PostgreSQL is not supported yet in this version (unset it to use SQLite in DATA_DIR)');
+  if (config.redisUrl) throw new ConfigError('REDIS_URL is set, but Redis fan-out is not supported yet in this version (unset it to run one process)');
+  if (config.configFile) throw new ConfigError('IMAGE_CHAT_CONFIG is set, but tenant files are not supported yet in this version (unset it to run the demo tenant)');
+  return config;
+}
