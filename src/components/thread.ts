@@ -1,0 +1,133 @@
+/**
+ * A marker's thread (`part="thread"`): a labelled, dialog-like card with the comments (author, relative time,
+ * "(edited)"), edit/delete on comments the user may change, resolve/reopen, delete marker, and the reply composer.
+ * Comment text is bound as text, never HTML.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Comment, Marker, User } from '../../protocol/index.js';
+import { mayModify } from '../core/rights.js';
+import { relativeTime, type Strings, type SupportedLocale } from '../i18n/index.js';
+import { composer } from './composer.js';
+
+export interface ThreadHandlers {
+  onClose(): void;
+  onReplyInput(value: string): void;
+  onReply(): void;
+  onEditStart(comment: Comment): void;
+  onEditInput(value: string): void;
+  onEditSave(): void;
+  onEditCancel(): void;
+  onDeleteComment(comment: Comment): void;
+  onResolve(resolved: boolean): void;
+  onDeleteMarker(): void;
+}
+
+export interface ThreadProps extends ThreadHandlers {
+  marker: Marker;
+  number: number;
+  strings: Strings;
+  locale: SupportedLocale;
+  now: number;
+  user: User | null;
+  readonly: boolean;
+  replyText: string;
+  editing: { commentId: string; text: string } | null;
+  errors: { reply?: string; edit?: string; thread?: string };
+}
+
+/** The shell shared by a thread and the new-marker composer: a card positioned near its marker. */
+export function panel(id: string, title: TemplateResult | string, style: string, onKeydown: (e: KeyboardEvent) => void, body: TemplateResult, actions: TemplateResult | typeof nothing = nothing, onClose?: () => void, closeLabel = ''): TemplateResult {
+  return html`
+    <section part="thread" class="panel" role="dialog" aria-labelledby=${`${id}-title`} style=${style} @keydown=${onKeydown}>
+      <header class="panel-header">
+        <h2 id=${`${id}-title`} class="panel-title">${title}</h2>
+        <div class="panel-actions">
+          ${actions}
+          ${onClose
+            ? html`<button type="button" class="icon-button" aria-label=${closeLabel} title=${closeLabel} @click=${onClose}>
+                <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 4l8 8M12 4l-8 8" /></svg>
+              </button>`
+            : nothing}
+        </div>
+      </header>
+      ${body}
+    </section>
+  `;
+}
+
+function avatar(user: User): TemplateResult {
+  const initial = (user.name.trim()[0] ?? '?').toUpperCase();
+  return html`<span class="avatar" aria-hidden="true">${initial}</span>`;
+}
+
+function commentItem(p: ThreadProps, comment: Comment): TemplateResult {
+  const s = p.strings;
+  const mine = p.user?.id === comment.author.id;
+  const editable = !p.readonly && mayModify(p.user, comment.author);
+  const editing = p.editing?.commentId === comment.id;
+  return html`
+    <li class="comment">
+      ${avatar(comment.author)}
+      <div class="comment-body">
+        <div class="comment-meta">
+          <span class="author">${comment.author.name}${mine ? html` <span class="you">(${s.you})</span>` : nothing}</span>
+          <time datetime=${new Date(comment.createdAt).toISOString()} title=${new Date(comment.createdAt).toLocaleString(p.locale)}>
+            ${relativeTime(comment.createdAt, p.now, p.locale)}
+          </time>
+          ${comment.editedAt ? html`<span class="edited">${s.edited}</span>` : nothing}
+        </div>
+        ${editing
+          ? composer({
+              id: `edit-${comment.id}`,
+              value: p.editing!.text,
+              label: s.edit,
+              placeholder: '',
+              submitLabel: s.save,
+              strings: s,
+              error: p.errors.edit,
+              onInput: p.onEditInput,
+              onSubmit: p.onEditSave,
+              onCancel: p.onEditCancel,
+            })
+          : html`<p class="comment-text">${comment.text}</p>`}
+        ${editable && !editing
+          ? html`<div class="comment-actions">
+              <button type="button" class="link-button" @click=${() => p.onEditStart(comment)}>${s.edit}</button>
+              <button type="button" class="link-button danger" @click=${() => p.onDeleteComment(comment)}>${s.delete}</button>
+            </div>`
+          : nothing}
+      </div>
+    </li>
+  `;
+}
+
+export function thread(p: ThreadProps, id: string, style: string, onKeydown: (e: KeyboardEvent) => void): TemplateResult {
+  const s = p.strings;
+  const m = p.marker;
+  const manage = !p.readonly && mayModify(p.user, m.author);
+  const title = html`<span class="badge ${m.resolved ? 'resolved' : ''}" aria-hidden="true">${p.number}</span>${s.threadTitle(p.number)}${m.resolved ? html` <span class="status-tag">${s.resolved}</span>` : nothing}`;
+  const actions = manage
+    ? html`<button type="button" class="button small" @click=${() => p.onResolve(!m.resolved)}>${m.resolved ? s.reopen : s.resolve}</button>
+        <button type="button" class="icon-button danger" aria-label=${s.deleteMarker} title=${s.deleteMarker} @click=${p.onDeleteMarker}>
+          <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 8.5h5.6l.7-8.5" /></svg>
+        </button>`
+    : nothing;
+  const body = html`
+    ${p.errors.thread ? html`<p class="error thread-error" role="alert">${p.errors.thread}</p>` : nothing}
+    <ol class="comments">${m.comments.map((c) => commentItem(p, c))}</ol>
+    ${p.readonly
+      ? nothing
+      : composer({
+          id: `${id}-reply`,
+          value: p.replyText,
+          label: s.submitReply,
+          placeholder: s.replyPlaceholder,
+          submitLabel: s.submitReply,
+          strings: s,
+          error: p.errors.reply,
+          onInput: p.onReplyInput,
+          onSubmit: p.onReply,
+        })}
+  `;
+  return panel(id, title, style, onKeydown, body, actions, p.onClose, s.close);
+}

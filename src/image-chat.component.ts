@@ -1,0 +1,374 @@
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import type { Comment, Marker } from '../protocol/index.js';
+import { percentToPoint } from './core/coordinates.js';
+import { newId } from './core/ids.js';
+import { mayModify } from './core/rights.js';
+import { LayoutController } from './controllers/layout-controller.js';
+import { PlacementController } from './controllers/placement-controller.js';
+import { RoomController, type OpResult } from './controllers/room-controller.js';
+import { composer } from './components/composer.js';
+import { markerPins } from './components/marker-pins.js';
+import { panel, thread } from './components/thread.js';
+import { resolveLocale, stringsFor } from './i18n/index.js';
+import type { TransportPreference } from './net/types.js';
+import { styles } from './image-chat.styles.js';
+
+type InlineErrors = { draft?: string; reply?: string; edit?: string; thread?: string; general?: string };
+
+/**
+ * Conversations pinned on an image: click the picture to place a marker and discuss that spot; everyone viewing the
+ * same room sees markers and comments appear, change and vanish live.
+ *
+ * @slot - An optional `<img>` to annotate instead of `src` (shows before JavaScript loads; may use `object-fit`).
+ *
+ * @event image-chat-connection - `{ state, transport }` whenever the shared connection's state changes.
+ * @event image-chat-change - `{ kind: 'created'|'updated'|'deleted', markerId, origin: 'local'|'tab'|'remote' }`.
+ * @event image-chat-error - `{ code, message, action }`: an op was refused and rolled back, or the connection failed.
+ *
+ * @csspart image - The `<img>` rendered from `src`.
+ * @csspart marker - Each marker button (resolved ones also have `marker-resolved`).
+ * @csspart thread - A marker's thread panel, and the new-marker panel.
+ * @csspart composer - Comment forms (new marker, reply, edit).
+ * @csspart status - The connection status line, shown while not connected.
+ *
+ * @cssproperty --image-chat-accent - Marker and button colour.
+ * @cssproperty --image-chat-accent-contrast - Text on the accent colour.
+ * @cssproperty --image-chat-marker-size - Marker diameter.
+ * @cssproperty --image-chat-font - Font stack.
+ * @cssproperty --image-chat-surface - Panel background.
+ * @cssproperty --image-chat-text - Panel text colour.
+ * @cssproperty --image-chat-muted - Secondary text colour.
+ * @cssproperty --image-chat-border - Panel borders.
+ * @cssproperty --image-chat-danger - Errors and destructive actions.
+ * @cssproperty --image-chat-resolved - Resolved markers.
+ * @cssproperty --image-chat-radius - Panel corner radius.
+ * @cssproperty --image-chat-thread-width - Thread panel width (wide screens).
+ */
+export class ImageChat extends LitElement {
+  static override styles = styles;
+
+  /** The image URL. A slotted `<img>` child is used instead when present. */
+  @property() src = '';
+  /** The image's text alternative. */
+  @property() alt = '';
+  /** The conversation key; defaults to the `src` attribute as written (or the slotted image's). */
+  @property() room?: string;
+  /** Base URL of the image-chat server; defaults to the page's origin. */
+  @property() server?: string;
+  /** Tenant id. */
+  @property() tenant = 'demo';
+  /** A signed user token from the host site's backend; without one the user is a guest. */
+  @property() token?: string;
+  /** UI language (`en`, `pt-BR`); defaults to the browser's. */
+  @property() locale?: string;
+  /** View markers and threads only. */
+  @property({ type: Boolean, reflect: true }) readonly = false;
+  /** `auto`, `websocket` or `sse`. Only WebSocket exists in this version; the others use it too. */
+  @property() transport: TransportPreference = 'auto';
+
+  @state() private draft: { x: number; y: number } | null = null;
+  @state() private draftText = '';
+  @state() private openId: string | null = null;
+  @state() private replyText = '';
+  @state() private editing: { commentId: string; text: string } | null = null;
+  @state() private errors: InlineErrors = {};
+  @state() private liveText = '';
+  @state() private slottedImage: HTMLImageElement | null = null;
+  @state() private now = Date.now();
+
+  @query('.stage') private stage!: HTMLElement;
+  @query('.surface > img') private ownImage!: HTMLImageElement | null;
+
+  private readonly sync = new RoomController(this, () => {
+    const room = this.room || this.getAttribute('src') || this.slottedImage?.getAttribute('src') || '';
+    return room ? { server: this.server || location.origin, tenant: this.tenant, token: this.token, room } : undefined;
+  });
+  private readonly layout = new LayoutController(this, () => this.stage, () => this.slottedImage ?? this.ownImage);
+  private readonly placement = new PlacementController(this, {
+    geometry: () => this.layout.refresh(),
+    canPlace: () => !this.readonly && this.sync.ready,
+    onPlace: (x, y) => this.startDraft(x, y),
+    onMove: (id, x, y) => void this.sync.moveMarker(id, x, y).then((r) => this.showError('general', r)),
+  });
+  private clock?: ReturnType<typeof setInterval>;
+
+  override connectedCallback(): void {
+    this.slottedImage = this.querySelector(':scope > img');
+    super.connectedCallback();
+    // Relative times ("3 minutes ago") age while the page stays open.
+    this.clock = setInterval(() => (this.now = Date.now()), 30_000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.clock);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('src') || changed.has('room') || changed.has('server') || changed.has('tenant') || changed.has('token') || changed.has('slottedImage' as keyof ImageChat)) {
+      if (this.isConnected) this.sync.sync();
+    }
+    if (this.openId && !this.sync.markers.some((m) => m.id === this.openId)) this.openId = null;
+    const announced = this.sync.announcements;
+    if (announced.length > 0) {
+      const s = this.strings;
+      this.liveText = announced
+        .map((m) => s.announceNew(this.sync.markers.findIndex((v) => v.id === m.id) + 1, m.author.name, m.comments[0]?.text ?? ''))
+        .join(' ');
+      this.sync.announcements = [];
+    }
+  }
+
+  private get strings() {
+    return stringsFor(resolveLocale(this.locale));
+  }
+
+  private startDraft(x: number, y: number): void {
+    this.openId = null;
+    this.draft = { x, y };
+    this.errors = {};
+    void this.updateComplete.then(() => this.focusIn('#draft-text'));
+  }
+
+  private cancelDraft(): void {
+    this.draft = null;
+    this.draftText = '';
+    this.errors = {};
+    this.focusIn('.surface');
+  }
+
+  private async submitDraft(): Promise<void> {
+    const { draft } = this;
+    const text = this.draftText.trim();
+    if (!draft || !text) return;
+    const markerId = newId();
+    this.draft = null;
+    this.draftText = '';
+    this.openThread(markerId, false);
+    const result = await this.sync.createMarker(draft.x, draft.y, text, markerId);
+    if (!result.ok && !this.draft) {
+      // Back where the user acted, with what they typed and why it failed.
+      this.openId = null;
+      this.draft = draft;
+      this.draftText = text;
+      this.errors = { draft: this.errorText(result) };
+      await this.updateComplete;
+      this.focusIn('#draft-text');
+    }
+  }
+
+  private openThread(markerId: string, focusMarker = true): void {
+    this.draft = null;
+    this.openId = markerId;
+    this.replyText = '';
+    this.editing = null;
+    this.errors = {};
+    void this.updateComplete.then(() => this.focusIn(this.readonly ? '.panel .icon-button' : '.panel textarea') || (focusMarker && this.focusMarker(markerId)));
+  }
+
+  private closePanels(): void {
+    const id = this.openId;
+    this.openId = null;
+    this.editing = null;
+    this.errors = {};
+    if (id) void this.updateComplete.then(() => this.focusMarker(id));
+    if (this.draft) this.cancelDraft();
+  }
+
+  private async reply(marker: Marker): Promise<void> {
+    const text = this.replyText.trim();
+    if (!text) return;
+    this.replyText = '';
+    this.errors = { ...this.errors, reply: undefined };
+    const result = await this.sync.addComment(marker.id, text);
+    if (!result.ok && this.openId === marker.id) {
+      if (!this.replyText) this.replyText = text;
+      this.errors = { ...this.errors, reply: this.errorText(result) };
+    }
+  }
+
+  private async saveEdit(marker: Marker): Promise<void> {
+    const editing = this.editing;
+    if (!editing || !editing.text.trim()) return;
+    this.editing = null;
+    const result = await this.sync.editComment(marker.id, editing.commentId, editing.text.trim());
+    if (!result.ok && this.openId === marker.id) {
+      this.editing = editing;
+      this.errors = { ...this.errors, edit: this.errorText(result) };
+    }
+  }
+
+  private async threadOp(marker: Marker, op: () => Promise<OpResult>): Promise<void> {
+    this.errors = {};
+    const result = await op();
+    if (!result.ok && this.sync.markers.some((m) => m.id === marker.id)) {
+      this.openId = marker.id;
+      this.errors = { thread: this.errorText(result) };
+    }
+  }
+
+  private errorText(result: OpResult, keptText = true): string {
+    if (result.ok) return '';
+    const s = this.strings;
+    return `${s.errors[result.error.code] ?? result.error.message}${keptText ? ` ${s.keptText}` : ''}`;
+  }
+
+  private showError(where: keyof InlineErrors, result: OpResult): void {
+    if (!result.ok) this.errors = { ...this.errors, [where]: this.errorText(result, false) };
+  }
+
+  private focusIn(selector: string): boolean {
+    const el = this.renderRoot.querySelector<HTMLElement>(selector);
+    el?.focus();
+    return !!el;
+  }
+
+  private focusMarker(markerId: string): boolean {
+    return this.focusIn(`.marker[data-marker-id="${CSS.escape(markerId)}"]`);
+  }
+
+  private onPanelKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape') return;
+    event.stopPropagation();
+    if (this.editing) {
+      this.editing = null;
+      this.errors = { ...this.errors, edit: undefined };
+      return;
+    }
+    this.closePanels();
+  };
+
+  /** Where a panel goes: beside its point, flipped to stay inside the element. Full-screen on phones (CSS). */
+  private panelStyle(x: number, y: number): string {
+    const g = this.layout.geometry;
+    if (!g) return '';
+    const p = percentToPoint({ x, y }, g.content);
+    const width = Math.min(320, g.stage.width);
+    const gap = 22;
+    let left = p.x + gap;
+    if (left + width > g.stage.width) left = p.x - gap - width;
+    left = Math.max(0, Math.min(left, g.stage.width - width));
+    const top = Math.max(0, p.y - 24);
+    return `left:${left}px;top:${top}px`;
+  }
+
+  private renderDraft(): TemplateResult | typeof nothing {
+    const { draft, layout } = this;
+    if (!draft || !layout.geometry) return nothing;
+    const s = this.strings;
+    const p = percentToPoint(draft, layout.geometry.content);
+    const body = composer({
+      id: 'draft-text',
+      value: this.draftText,
+      label: s.commentLabel,
+      placeholder: s.commentPlaceholder,
+      submitLabel: s.submitNew,
+      strings: s,
+      error: this.errors.draft,
+      onInput: (v) => (this.draftText = v),
+      onSubmit: () => void this.submitDraft(),
+      onCancel: () => this.cancelDraft(),
+    });
+    return html`<div class="draft-pin" style=${`left:${p.x}px;top:${p.y}px`}></div>
+      ${panel('draft', s.newThreadTitle, this.panelStyle(draft.x, draft.y), this.onPanelKeydown, body, nothing, () => this.cancelDraft(), s.close)}`;
+  }
+
+  private renderThread(markers: readonly Marker[]): TemplateResult | typeof nothing {
+    const index = markers.findIndex((m) => m.id === this.openId);
+    if (index < 0 || !this.layout.geometry) return nothing;
+    const marker = markers[index];
+    return thread(
+      {
+        marker,
+        number: index + 1,
+        strings: this.strings,
+        locale: resolveLocale(this.locale),
+        now: this.now,
+        user: this.sync.user,
+        readonly: this.readonly,
+        replyText: this.replyText,
+        editing: this.editing,
+        errors: this.errors,
+        onClose: () => this.closePanels(),
+        onReplyInput: (v) => (this.replyText = v),
+        onReply: () => void this.reply(marker),
+        onEditStart: (c: Comment) => (this.editing = { commentId: c.id, text: c.text }),
+        onEditInput: (v) => (this.editing = this.editing && { ...this.editing, text: v }),
+        onEditSave: () => void this.saveEdit(marker),
+        onEditCancel: () => (this.editing = null),
+        onDeleteComment: (c: Comment) => void this.threadOp(marker, () => this.sync.deleteComment(marker.id, c.id)),
+        onResolve: (resolved) => void this.threadOp(marker, () => this.sync.resolveMarker(marker.id, resolved)),
+        onDeleteMarker: () => {
+          this.closePanels();
+          void this.threadOp(marker, () => this.sync.deleteMarker(marker.id));
+        },
+      },
+      `thread-${index}`,
+      this.panelStyle(marker.x, marker.y),
+      this.onPanelKeydown,
+    );
+  }
+
+  protected override render(): TemplateResult {
+    const s = this.strings;
+    const markers = this.sync.markers;
+    const g = this.layout.geometry;
+    const pendingIds = new Set(this.sync.state.pending.flatMap((p) => (p.op.type === 'create-marker' ? [p.op.marker.id] : [])));
+    const placing = this.placement.placing;
+    const alt = this.slottedImage?.alt ?? this.alt;
+    const connection = this.sync.connectionState;
+    return html`
+      <div class="stage">
+        <div
+          class="surface"
+          role="application"
+          tabindex=${this.readonly ? nothing : '0'}
+          aria-label=${s.image(alt, this.readonly)}
+          @click=${this.placement.handleClick}
+          @keydown=${this.placement.handleKeydown}
+          @blur=${() => this.placement.cancel()}
+        >
+          ${this.slottedImage ? nothing : html`<img part="image" src=${this.src} alt=${this.alt} draggable="false" />`}
+          <slot @slotchange=${this.onSlotChange}></slot>
+          ${placing && g ? this.renderCrosshair(placing) : nothing}
+        </div>
+        <div class="markers">
+          ${markerPins({
+            markers,
+            geometry: g,
+            strings: s,
+            openId: this.openId,
+            pendingIds,
+            drag: this.placement.drag,
+            draggable: (m) => !this.readonly && mayModify(this.sync.user, m.author),
+            onClick: (m) => {
+              if (this.placement.consumeDragClick()) return;
+              if (this.openId === m.id) this.closePanels();
+              else this.openThread(m.id);
+            },
+            onPointerDown: (m, e) => this.placement.handleMarkerPointerDown(e, m.id, m.x, m.y),
+            onPointerMove: this.placement.handleMarkerPointerMove,
+            onPointerUp: this.placement.handleMarkerPointerUp,
+            onPointerCancel: this.placement.handleMarkerPointerCancel,
+          })}
+        </div>
+        ${placing ? html`<div class="hint" aria-hidden="true">${s.placingHint}</div>` : nothing}
+        ${this.renderDraft()} ${this.renderThread(markers)}
+        ${connection !== 'open' ? html`<div part="status" class=${`status ${connection}`} role="status">${s.status[connection]}</div>` : nothing}
+        ${this.errors.general ? html`<div part="status" class="status closed" role="alert">${this.errors.general}</div>` : nothing}
+      </div>
+      <div class="visually-hidden" aria-live="polite">${placing ? s.placingHint : this.liveText}</div>
+    `;
+  }
+
+  private renderCrosshair(placing: { x: number; y: number }): TemplateResult {
+    const p = percentToPoint(placing, this.layout.geometry!.content);
+    return html`<div class="crosshair" style=${`left:${p.x}px;top:${p.y}px`} aria-hidden="true"></div>`;
+  }
+
+  private onSlotChange = (event: Event): void => {
+    const slot = event.target as HTMLSlotElement;
+    this.slottedImage = (slot.assignedElements().find((el) => el instanceof HTMLImageElement) as HTMLImageElement | undefined) ?? null;
+  };
+}
