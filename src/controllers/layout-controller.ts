@@ -79,6 +79,12 @@ export class LayoutController implements ReactiveController {
     this.image?.removeEventListener('load', this.update);
   }
 
+  hostUpdate(): void {
+    // Measured before rendering, so a render uses fresh geometry without scheduling a second update; changes that
+    // happen between renders (resize, image load) come through the observer and the load listener.
+    this.refresh();
+  }
+
   hostUpdated(): void {
     const image = this.getImage();
     if (image !== this.image) {
@@ -86,9 +92,9 @@ export class LayoutController implements ReactiveController {
       if (this.image) this.observer?.unobserve(this.image);
       this.image = image;
       image?.addEventListener('load', this.update);
+      // Observing fires once at once: that first measurement renders the markers.
       if (image) this.observer?.observe(image);
     }
-    this.update();
   }
 
   /** Measures now, converting a viewport point to stage coordinates needs a fresh origin (the page may have scrolled). */

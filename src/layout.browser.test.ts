@@ -1,0 +1,77 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import './image-chat.js';
+import type { ImageChat } from './image-chat.js';
+import { RawClient, centre, expectedPoint, serverUrl, testImage, uniqueRoom, waitForMarkers, waitForReady } from './test/helpers.js';
+
+const SPOTS: [number, number][] = [
+  [10, 20],
+  [50, 50],
+  [90, 75],
+];
+
+async function seeded(): Promise<{ room: string; raw: RawClient }> {
+  const raw = await RawClient.connect();
+  const room = uniqueRoom();
+  for (const [x, y] of SPOTS) await raw.createMarker(room, x, y, `at ${x},${y}`);
+  return { room, raw };
+}
+
+async function nextFrames(el: ImageChat): Promise<void> {
+  // ResizeObserver callbacks run before the next paint; the re-render they request follows.
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  await el.updateComplete;
+}
+
+function expectOnSpot(el: ImageChat, img: HTMLImageElement): void {
+  const buttons = [...el.shadowRoot!.querySelectorAll<HTMLElement>('.marker')];
+  const labels = buttons.map((b) => b.getAttribute('aria-label')!);
+  for (const [x, y] of SPOTS) {
+    const button = buttons[labels.findIndex((l) => l.endsWith(`at ${x},${y}`))];
+    if (!button) continue; // cropped away by cover
+    const expected = expectedPoint(img, x, y);
+    const actual = centre(button);
+    expect(actual.x, `x of ${x},${y}`).to.be.closeTo(expected.x, 1);
+    expect(actual.y, `y of ${x},${y}`).to.be.closeTo(expected.y, 1);
+  }
+}
+
+describe('<image-chat> layout', () => {
+  it('keeps markers on the same spot of the picture when the element is resized', async () => {
+    const { room, raw } = await seeded();
+    const el = await fixture<ImageChat>(html`<image-chat src=${testImage()} alt="Mockup" room=${room} server=${await serverUrl()} style="width: 800px"></image-chat>`);
+    await waitForReady(el);
+    await waitForMarkers(el, 3);
+    const img = el.shadowRoot!.querySelector('img')!;
+    await waitUntil(() => img.complete && img.naturalWidth === 800);
+    await nextFrames(el);
+    expectOnSpot(el, img);
+    for (const width of [400, 617, 1000]) {
+      el.style.width = `${width}px`;
+      await nextFrames(el);
+      expectOnSpot(el, img);
+    }
+    raw.close();
+  });
+
+  for (const fit of ['contain', 'cover'] as const) {
+    it(`keeps markers on the picture of a slotted <img> with object-fit: ${fit}`, async () => {
+      const { room, raw } = await seeded();
+      const el = await fixture<ImageChat>(html`
+        <image-chat room=${room} server=${await serverUrl()} style="width: 500px">
+          <img src=${testImage()} alt="Slotted mockup" style=${`width: 100%; height: 500px; object-fit: ${fit}`} />
+        </image-chat>`);
+      await waitForReady(el);
+      const img = el.querySelector('img')!;
+      await waitUntil(() => img.complete && img.naturalWidth === 800);
+      await nextFrames(el);
+      // cover at 500×500 crops 800×400 to its middle: x 25 %–75 % shows, so 10 % and 90 % are cropped away.
+      await waitForMarkers(el, fit === 'cover' ? 1 : 3);
+      expectOnSpot(el, img);
+      el.style.width = '300px';
+      img.style.height = '200px';
+      await nextFrames(el);
+      expectOnSpot(el, img);
+      raw.close();
+    });
+  }
+});
