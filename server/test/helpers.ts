@@ -5,7 +5,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import type { Op, RoomEvent, ServerMessage, User } from '../../protocol/messages.js';
+import type { Op, RoomEvent, ServerMessage, SnapshotMessage, SubscribedMessage, User } from '../../protocol/messages.js';
 import { startServer, type RunningServer, type ServerOptions } from '../server.js';
 
 export const uuid = (): string => randomUUID();
@@ -121,9 +121,9 @@ export class WsClient {
   }
 
   /** Subscribes and waits for the opening `snapshot` or `subscribed`. */
-  async subscribe(room: string, position: { epoch?: string; since?: number } = {}) {
+  async subscribe(room: string, position: { epoch?: string; since?: number } = {}): Promise<SnapshotMessage | SubscribedMessage> {
     this.send({ type: 'subscribe', room, ...position });
-    return this.next((m) => (m.type === 'snapshot' || m.type === 'subscribed') && m.room === room);
+    return this.next((m) => (m.type === 'snapshot' || m.type === 'subscribed') && m.room === room) as Promise<SnapshotMessage | SubscribedMessage>;
   }
 
   /** Sends an op and waits for its ack or error. */
