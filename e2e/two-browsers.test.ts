@@ -16,24 +16,40 @@ import { startServer } from '../server/server.js';
 import { CHROMIUM_ARGS, findChromium } from './chromium.js';
 
 const BUNDLE = fileURLToPath(new URL('../dist/image-chat.js', import.meta.url));
+/** The room of the demo page's first image (demo/index.html). */
+const FIRST_ROOM = 'northwind-home-v3';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
-/** Opens the demo page in a fresh context (its own storage: a different guest) and waits for the element. */
+/** The first `<image-chat>` on the page; locators chained from it pierce its open shadow root. */
+const firstChat = (page: Page): Locator => page.locator('image-chat').first();
+
+/**
+ * Opens the demo page in a fresh context (its own storage: a different guest) and resolves once the first
+ * `<image-chat>` has its room's snapshot: from then on, what the page shows of that room arrives live.
+ */
 async function openDemo(browser: Browser, url: string, errors: string[]): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    // A failed request is reported below with its URL; the console's copy of it says less.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(`console: ${message.text()}`);
   });
+  page.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`HTTP ${response.status()} for ${response.url()}`);
+  });
+  const snapshot = page.waitForEvent('websocket').then((socket) =>
+    socket.waitForEvent('framereceived', {
+      predicate: (frame) => /"type":"snapshot"/.test(String(frame.payload)) && String(frame.payload).includes(`"room":"${FIRST_ROOM}"`),
+      timeout: 10_000,
+    }),
+  );
   await page.goto(url);
-  await page.waitForFunction(() => customElements.get('image-chat') !== undefined, undefined, { timeout: 10_000 });
+  await snapshot;
+  await firstChat(page).locator('[part~="image"]').waitFor({ state: 'visible' });
   return page;
 }
-
-/** The first `<image-chat>` on the page; locators chained from it pierce its open shadow root. */
-const firstChat = (page: Page): Locator => page.locator('image-chat').first();
 
 /** Where an element's centre sits within a box, as percentages of the box. */
 async function centreWithin(element: Locator, box: Locator): Promise<{ x: number; y: number }> {
@@ -67,13 +83,11 @@ describe('two browsers on the demo page', () => {
     const bobChat = firstChat(bob);
     const comment = `The KPI cards need more contrast (${Date.now()})`;
 
-    // Bob's page is subscribed before Alice acts: what he sees next arrives live, not from a page load.
-    await bobChat.locator('[part~="image"]').waitFor({ state: 'visible' });
+    // Bob's page has its snapshot before Alice acts: what he sees next arrives live, not from a page load.
     assert.equal(await bobChat.locator('[part~="marker"]').count(), 0, 'a new room starts empty');
 
     // Alice clicks a spot on the image (30 % across, 40 % down) and writes the first comment.
     const image = aliceChat.locator('[part~="image"]');
-    await image.waitFor({ state: 'visible' });
     const box = await image.boundingBox();
     assert.ok(box, 'the image is laid out');
     await image.click({ position: { x: box.width * 0.3, y: box.height * 0.4 } });
