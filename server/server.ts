@@ -56,7 +56,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     idempotencyTtlMs: limits.idempotencyTtlMs,
   });
   const fanout = new LocalFanout((err) => logger.error({ err }, 'event listener failed'));
-  const metrics = new Metrics();
+  const metrics = new Metrics(() => fanout.roomCount);
   const usage = new Usage();
   const guests = await Guests.open(storage);
   const ctx: ServerContext = {

@@ -35,7 +35,16 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** `activeRooms` is read at scrape time (e.g. from the fan-out) rather than kept in step by hand. */
+  constructor(activeRooms: () => number = () => 0) {
+    new Gauge({
+      name: 'image_chat_active_rooms',
+      help: 'Rooms with at least one subscriber in this process',
+      registers: [this.registry],
+      collect() {
+        this.set(activeRooms());
+      },
+    });
     collectDefaultMetrics({ register: this.registry, prefix: 'image_chat_' });
   }
 }

@@ -79,4 +79,12 @@ describe('hello', () => {
     client.send({ type: 'auth', token: 'garbage' });
     assert.equal((await client.closed).code, 4401);
   });
+
+  it('sends ping messages at the ping interval', async () => {
+    const quick = await startTestServer({ limits: { pingIntervalMs: 100 } });
+    const client = await WsClient.connect(quick);
+    assert.deepEqual(await client.next('ping'), { type: 'ping' });
+    await client.close();
+    await quick.stop();
+  });
 });

@@ -78,6 +78,7 @@ describe('operations endpoints', () => {
     for (const name of [
       'image_chat_connections{transport="websocket"} 1',
       'image_chat_subscribed_rooms 1',
+      'image_chat_active_rooms 1',
       'image_chat_ops_total{type="create-marker",outcome="ok"} 1',
       'image_chat_events_sent_total',
       'image_chat_bytes_sent_total',
