@@ -19,8 +19,11 @@ export interface ServerLimits {
   maxSubscriptionsPerConnection: number;
   /** A socket whose unsent data exceeds this is a slow consumer and is closed. */
   maxBufferedBytes: number;
-  /** Bad frames tolerated per ping interval before the connection is closed as abusive (4429). */
+  /** Bad frames (and rate-limited ops) tolerated per ping interval before the connection is closed as abusive (4429). */
   maxBadFramesPerInterval: number;
+  /** Ops one WebSocket connection may send at once, and per second after that. */
+  opBurst: number;
+  opsPerSecond: number;
 }
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
@@ -38,6 +41,8 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxSubscriptionsPerConnection: LIMITS.maxSubscriptionsPerConnection,
   maxBufferedBytes: 4 * 1024 * 1024,
   maxBadFramesPerInterval: 50,
+  opBurst: 200,
+  opsPerSecond: 50,
 };
 
 /** Merges overrides over the defaults, refusing values that would make the server misbehave. */

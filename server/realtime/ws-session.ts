@@ -11,6 +11,7 @@ import { requireTenant } from '../identity/tenants.js';
 import { broadcastIdOf, parseClientMessage, parseJson } from '../protocol/parse.js';
 import type { ClientConnection } from './connections.js';
 import type { ServerContext } from './context.js';
+import { TokenBucket } from './rate-limit.js';
 import { Subscription, type SubscriptionSink } from './subscription.js';
 
 // Replayed events go out in frames of at most this many.
@@ -29,11 +30,13 @@ export class WsSession implements ClientConnection {
   private alive = true;
   private badFrames = 0;
   private readonly helloTimer: NodeJS.Timeout;
+  private readonly opBudget: TokenBucket;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly ctx: ServerContext,
   ) {
+    this.opBudget = new TokenBucket(ctx.limits.opBurst, ctx.limits.opsPerSecond);
     ctx.connections.add(this);
     ctx.metrics.connections.inc({ transport: 'websocket' });
     this.helloTimer = setTimeout(() => this.ws.close(CloseCode.helloTimeout, 'no hello in time'), ctx.limits.helloTimeoutMs);
@@ -67,7 +70,7 @@ export class WsSession implements ClientConnection {
     if (!(err instanceof ProtocolError)) this.ctx.logger.error({ err }, 'websocket message failed');
     const { code, message } = toClientError(err);
     this.send({ type: 'error', code, message, ...(broadcastId ? { broadcastId } : {}), ...(room ? { room } : {}) });
-    if (code === 'bad-request' && ++this.badFrames > this.ctx.limits.maxBadFramesPerInterval) {
+    if ((code === 'bad-request' || code === 'rate-limited') && ++this.badFrames > this.ctx.limits.maxBadFramesPerInterval) {
       this.ws.close(CloseCode.abuse, 'too many bad frames');
     }
   }
@@ -84,6 +87,7 @@ export class WsSession implements ClientConnection {
         this.dropSubscription(message.room);
         return;
       default:
+        if (!this.opBudget.take()) throw new ProtocolError('rate-limited', 'too many ops; slow down');
         this.send(await this.ctx.rooms.apply(this.tenant, this.user, message));
     }
   }

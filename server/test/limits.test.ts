@@ -4,7 +4,7 @@ import { api, ops, startTestServer, uuid, WsClient, type TestServer } from './he
 
 describe('size limits and abuse', () => {
   let server: TestServer;
-  before(async () => (server = await startTestServer({ limits: { maxFrameBytes: 4096, maxBadFramesPerInterval: 5, maxMarkersPerRoom: 2 } })));
+  before(async () => (server = await startTestServer({ limits: { maxFrameBytes: 4096, maxBadFramesPerInterval: 5, maxMarkersPerRoom: 2, opBurst: 3, opsPerSecond: 1 } })));
   after(() => server.stop());
 
   it('closes the socket with 1009 on a frame over the limit', async () => {
@@ -40,5 +40,18 @@ describe('size limits and abuse', () => {
     const reply = await client.op(ops.createMarker(room));
     assert.equal(reply.type === 'error' && reply.code, 'too-large');
     await client.close();
+  });
+
+  it('answers ops beyond the rate limit with rate-limited, then closes with 4429', async () => {
+    const client = await WsClient.connect(server);
+    const room = `room-${uuid()}`;
+    const sent = Array.from({ length: 12 }, () => ops.resolveMarker(room, uuid(), true));
+    for (const op of sent) client.send(op);
+    // The burst (3) is served (not-found: no such marker), the rest refused until the connection is cut.
+    const first = await client.next((m) => m.type === 'error' && m.broadcastId === sent[0].broadcastId);
+    assert.equal(first.type === 'error' && first.code, 'not-found');
+    const limited = await client.next((m) => m.type === 'error' && m.code === 'rate-limited');
+    assert.ok(limited.type === 'error' && limited.broadcastId);
+    assert.equal((await client.closed).code, 4429);
   });
 });
