@@ -1,41 +1,18 @@
-import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { aTimeout, expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import './image-chat.js';
-import type { ImageChat } from './image-chat.js';
 import {
   RawClient,
   centre,
+  chat,
+  clickAt,
+  q,
   fetchMarkers,
   markerButtons,
   otherServerUrl,
-  serverUrl,
-  testImage,
   uniqueRoom,
   waitForMarkers,
-  waitForReady,
 } from './test/helpers.js';
-
-async function chat(room: string, server?: string): Promise<ImageChat> {
-  const url = server ?? (await serverUrl());
-  const el = await fixture<ImageChat>(html`<image-chat src=${testImage()} alt="Test mockup" room=${room} server=${url} locale="en" style="width: 800px"></image-chat>`);
-  await waitForReady(el);
-  await waitUntil(() => el.shadowRoot!.querySelector('img')!.complete, 'image never loaded');
-  await el.updateComplete;
-  return el;
-}
-
-function q<T extends Element = HTMLElement>(el: ImageChat, selector: string): T {
-  const found = el.shadowRoot!.querySelector<T>(selector);
-  if (!found) throw new Error(`no ${selector}`);
-  return found;
-}
-
-/** Clicks the picture at image percentages (a real mouse, through Playwright). */
-async function clickAt(el: ImageChat, x: number, y: number): Promise<void> {
-  const r = q(el, 'img').getBoundingClientRect();
-  await sendMouse({ type: 'click', position: [Math.round(r.left + (r.width * x) / 100), Math.round(r.top + (r.height * y) / 100)] });
-  await el.updateComplete;
-}
 
 describe('<image-chat>', () => {
   it('is accessible', async () => {

@@ -88,7 +88,7 @@ export class ImageChat extends LitElement {
   private readonly placement = new PlacementController(this, {
     geometry: () => this.layout.refresh(),
     canPlace: () => !this.readonly && this.sync.ready,
-    onPlace: (x, y) => this.startDraft(x, y),
+    onPlace: (x, y, source) => this.place(x, y, source),
     onMove: (id, x, y) => void this.sync.moveMarker(id, x, y).then((r) => this.showError('general', r)),
   });
   private clock?: ReturnType<typeof setInterval>;
@@ -122,6 +122,16 @@ export class ImageChat extends LitElement {
 
   private get strings() {
     return stringsFor(resolveLocale(this.locale));
+  }
+
+  /** A click (or keyboard placement) on the picture: the first one closes an open panel, the next one places. */
+  private place(x: number, y: number, source: 'pointer' | 'keyboard'): void {
+    if (this.draft && this.draftText.trim()) return; // never throw away what the user typed
+    if (source === 'pointer' && (this.openId || this.draft)) {
+      this.closePanels();
+      return;
+    }
+    this.startDraft(x, y);
   }
 
   private startDraft(x: number, y: number): void {

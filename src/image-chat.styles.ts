@@ -86,6 +86,10 @@ export const styles = css`
     transition: transform 120ms ease, box-shadow 120ms ease, opacity 120ms ease;
     touch-action: none;
   }
+  .marker.open,
+  .marker.dragging {
+    z-index: 2;
+  }
   .marker:hover,
   .marker.open {
     transform: translate(-50%, -50%) scale(1.12);

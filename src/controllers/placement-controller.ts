@@ -13,7 +13,8 @@ export interface PlacementOptions {
   /** A fresh measurement (the page may have scrolled since the last render). */
   geometry(): Geometry | null;
   canPlace(): boolean;
-  onPlace(x: number, y: number): void;
+  /** `source` tells a click (which may just dismiss an open panel) from a deliberate keyboard placement. */
+  onPlace(x: number, y: number, source: 'pointer' | 'keyboard'): void;
   onMove(markerId: string, x: number, y: number): void;
 }
 
@@ -59,7 +60,7 @@ export class PlacementController implements ReactiveController {
     const percent = pointToPercent(point, g.content, g.clip);
     if (!percent) return;
     this.placing = null;
-    this.options.onPlace(percent.x, percent.y);
+    this.options.onPlace(percent.x, percent.y, 'pointer');
   };
 
   handleKeydown = (event: KeyboardEvent): void => {
@@ -89,7 +90,7 @@ export class PlacementController implements ReactiveController {
       const { x, y } = this.placing;
       this.placing = null;
       this.host.requestUpdate();
-      this.options.onPlace(x, y);
+      this.options.onPlace(x, y, 'keyboard');
     } else if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();

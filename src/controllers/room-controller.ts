@@ -4,7 +4,7 @@
  * optimistically — shown at once, rolled back with an `image-chat-error` when the server refuses them.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Marker, Op, OpType, User } from '../../protocol/index.js';
+import { LIMITS, type Marker, type Op, type OpType, type User } from '../../protocol/index.js';
 import {
   addPending,
   applyEvents,
@@ -94,6 +94,17 @@ export class RoomController implements ReactiveController {
     this.resyncing = false;
     if (!next) return this.host.requestUpdate();
     if (!this.lease) this.attach(next);
+    if (next.room.length > LIMITS.maxRoomLength) {
+      // A fault reported as an event, not a throw: a long `src` used as the default room lands here.
+      queueMicrotask(() =>
+        this.dispatch('image-chat-error', {
+          code: 'bad-request',
+          message: `room must be 1–${LIMITS.maxRoomLength} characters; set the room attribute (the default is src).`,
+          action: 'connect',
+        }),
+      );
+      return this.host.requestUpdate();
+    }
     this.stopRoom = this.lease!.connection.subscribe(next.room, {
       onMessage: (message) => this.receive(message),
       position: () => (this.state.epoch === null ? undefined : { epoch: this.state.epoch, since: this.state.seq }),
@@ -132,6 +143,7 @@ export class RoomController implements ReactiveController {
     const broadcastId = newId();
     const op = { ...body, type, room: target.room, broadcastId } as unknown as Op;
     const author = this.user ?? { id: '', name: '' };
+    const kind = changeKind(op, this.markers); // judged before the op shows
     this.state = addPending(this.state, { op, broadcastId, author, createdAt: Date.now() });
     this.host.requestUpdate();
     const markerId = op.type === 'create-marker' ? op.marker.id : op.markerId;
@@ -140,7 +152,7 @@ export class RoomController implements ReactiveController {
       if (this.target !== target) return { ok: true };
       this.state = markAcked(this.state, broadcastId, ack.seq);
       this.host.requestUpdate();
-      this.dispatch('image-chat-change', { kind: changeKind(op), markerId, origin: 'local' });
+      this.dispatch('image-chat-change', { kind, markerId, origin: 'local' });
       return { ok: true };
     } catch (error) {
       if (this.target === target) {
@@ -229,8 +241,14 @@ export class RoomController implements ReactiveController {
   }
 }
 
-function changeKind(op: Op): ChangeKind {
+/** What an op does to its marker, judged on the markers as they were before it (for `image-chat-change`). */
+function changeKind(op: Op, before: readonly Marker[]): ChangeKind {
   if (op.type === 'create-marker') return 'created';
   if (op.type === 'delete-marker') return 'deleted';
+  if (op.type === 'delete-comment') {
+    // Deleting a marker's last comment deletes the marker (SPEC §2).
+    const marker = before.find((m) => m.id === op.markerId);
+    if (marker && marker.comments.length <= 1) return 'deleted';
+  }
   return 'updated';
 }

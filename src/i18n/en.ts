@@ -8,7 +8,6 @@ export const en: Strings = {
     (replies > 0 ? ` (${replies} ${replies === 1 ? 'reply' : 'replies'})` : ''),
   announceNew: (n, author, text) => `New marker ${n} by ${author}: ${text}`,
   placingHint: 'Placing a marker: arrow keys move it (Shift for bigger steps), Enter places it, Escape cancels.',
-  placeHint: 'Click the image to comment on a spot',
   threadTitle: (n) => `Marker ${n}`,
   newThreadTitle: 'New marker',
   by: (author) => `by ${author}`,
@@ -29,7 +28,6 @@ export const en: Strings = {
   deleteMarker: 'Delete marker',
   close: 'Close',
   charactersLeft: (n) => (n === 1 ? '1 character left' : `${n} characters left`),
-  sending: 'Sending…',
   status: {
     connecting: 'Connecting…',
     reconnecting: 'Connection lost. Reconnecting…',

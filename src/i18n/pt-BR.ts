@@ -9,7 +9,6 @@ export const ptBR: Strings = {
   announceNew: (n, author, text) => `Novo marcador ${n} de ${author}: ${text}`,
   placingHint:
     'Colocando um marcador: as setas o movem (Shift para passos maiores), Enter o coloca, Escape cancela.',
-  placeHint: 'Clique na imagem para comentar um ponto',
   threadTitle: (n) => `Marcador ${n}`,
   newThreadTitle: 'Novo marcador',
   by: (author) => `de ${author}`,
@@ -30,7 +29,6 @@ export const ptBR: Strings = {
   deleteMarker: 'Excluir marcador',
   close: 'Fechar',
   charactersLeft: (n) => (n === 1 ? '1 caractere restante' : `${n} caracteres restantes`),
-  sending: 'Enviando…',
   status: {
     connecting: 'Conectando…',
     reconnecting: 'Conexão perdida. Reconectando…',

@@ -10,7 +10,6 @@ export interface Strings {
   /** Announced to screen readers when someone else adds a marker. */
   announceNew(n: number, author: string, text: string): string;
   placingHint: string;
-  placeHint: string;
   threadTitle(n: number): string;
   newThreadTitle: string;
   by(author: string): string;
@@ -31,7 +30,6 @@ export interface Strings {
   deleteMarker: string;
   close: string;
   charactersLeft(n: number): string;
-  sending: string;
   status: Record<Exclude<ConnectionState, 'open'>, string>;
   errors: Record<ErrorCode, string>;
   /** A retry hint after an error, when what the user typed was kept. */

@@ -2,7 +2,8 @@
  * Helpers for the browser tests: where the real server is, test images with a known natural size, a raw WebSocket
  * client (a second user that shares nothing with the element), and geometry probes.
  */
-import { waitUntil } from '@open-wc/testing';
+import { fixture, html, waitUntil } from '@open-wc/testing';
+import { sendMouse } from '@web/test-runner-commands';
 import type { ImageChat } from '../image-chat.component.js';
 import type { Marker, Op, ServerMessage } from '../../protocol/index.js';
 import { newId } from '../core/ids.js';
@@ -130,4 +131,30 @@ export function expectedPoint(img: HTMLImageElement, xPercent: number, yPercent:
   const left = r.left + (r.width - w) / 2;
   const top = r.top + (r.height - h) / 2;
   return { x: left + (xPercent / 100) * w, y: top + (yPercent / 100) * h };
+}
+
+/** An `<image-chat>` on a fresh or given room, 800 px wide, subscribed and with its image loaded. */
+export async function chat(room: string, server?: string): Promise<ImageChat> {
+  const url = server ?? (await serverUrl());
+  const el = await fixture<ImageChat>(
+    html`<image-chat src=${testImage()} alt="Test mockup" room=${room} server=${url} locale="en" style="width: 800px"></image-chat>`,
+  );
+  await waitForReady(el);
+  await waitUntil(() => el.shadowRoot!.querySelector('img')!.complete, 'image never loaded');
+  await el.updateComplete;
+  return el;
+}
+
+/** The first match in the element's shadow root, or a thrown Error naming the selector. */
+export function q<T extends Element = HTMLElement>(el: ImageChat, selector: string): T {
+  const found = el.shadowRoot!.querySelector<T>(selector);
+  if (!found) throw new Error(`no ${selector}`);
+  return found;
+}
+
+/** Clicks the picture at image percentages (a real mouse, through Playwright). */
+export async function clickAt(el: ImageChat, x: number, y: number): Promise<void> {
+  const r = q(el, 'img').getBoundingClientRect();
+  await sendMouse({ type: 'click', position: [Math.round(r.left + (r.width * x) / 100), Math.round(r.top + (r.height * y) / 100)] });
+  await el.updateComplete;
 }
