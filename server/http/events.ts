@@ -55,6 +55,7 @@ async function openStream(http: Context, ctx: ServerContext, idStyle: SseIdStyle
   await userOf(http, ctx.authenticate, tenant, false, true); // reading is open in the demo tenant; a bad token is still 401
   // From here on the response is ours: Koa must not write or time it out.
   http.req.socket.setTimeout(0);
+  http.status = 200; // for the request log and the error boundary, which see Koa's default 404 otherwise
   http.respond = false;
   http.res.writeHead(200, {
     ...(http.response.headers as Record<string, string>),
