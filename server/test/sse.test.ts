@@ -69,7 +69,7 @@ describe('SSE', () => {
   });
 
   it('sends ping events on the stream', async () => {
-    const quick = await startTestServer({ limits: { pingIntervalMs: 50 } });
+    const quick = await startTestServer({ limits: { pingIntervalMs: 250 } });
     const stream = await SseClient.open(`${quick.url}/api/events?sub=r`);
     assert.deepEqual((await stream.next('ping')).data, { type: 'ping' });
     stream.close();
