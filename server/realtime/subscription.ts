@@ -2,7 +2,7 @@
  * One client's subscription to one room, whatever the transport. Implements SPEC §2's ordering rule: register with
  * the fan-out first (buffering), then read the log or the snapshot, then release buffered events above what was
  * sent. From then on events go out exactly once, in seq order, without gaps: out-of-order deliveries are held until
- * the missing seq arrives, and a long-held gap is filled from the event log.
+ * the missing seq arrives, and a long-held gap is filled from the event log (or, once trimmed, by a fresh snapshot).
  */
 import type { RoomEvent, SnapshotMessage, SubscribedMessage } from '../../protocol/messages.js';
 import type { Fanout } from '../fanout/fanout.js';
@@ -106,8 +106,19 @@ export class Subscription {
     this.catchingUp = true;
     try {
       const missing = await this.storage.eventsSince(this.tenant, this.room, this.lastSent);
-      if (this.closed || !missing) return;
-      for (const event of missing.events) this.deliver(event);
+      if (this.closed) return;
+      if (missing) {
+        for (const event of missing.events) this.deliver(event);
+        return;
+      }
+      // The log no longer holds the gap: a fresh snapshot resets the client (it accepts one at any time).
+      const snapshot = await this.storage.snapshot(this.tenant, this.room);
+      if (this.closed) return;
+      this.sink.snapshot({ type: 'snapshot', room: this.room, epoch: snapshot.epoch, seq: snapshot.seq, markers: snapshot.markers });
+      this.lastSent = snapshot.seq;
+      const later = [...this.held.values()].filter((event) => event.seq > snapshot.seq);
+      this.held.clear();
+      for (const event of later) this.deliver(event);
     } finally {
       this.catchingUp = false;
     }
