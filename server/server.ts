@@ -79,7 +79,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const server = createServer(app.callback());
   const gateway = attachWebSocketGateway(server, ctx);
-  ctx.connections.startHeartbeat(limits.pingIntervalMs);
 
   try {
     await new Promise<void>((done, fail) => {
@@ -90,9 +89,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
     });
   } catch (err) {
+    gateway.stop();
     await storage.close();
     throw err;
   }
+  ctx.connections.startHeartbeat(limits.pingIntervalMs);
   const { port } = server.address() as AddressInfo;
   const host = !options.host || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

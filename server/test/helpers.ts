@@ -19,7 +19,13 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'image-chat-test-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...options, dataDir });
+  let server: RunningServer;
+  try {
+    server = await startServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...options, dataDir });
+  } catch (err) {
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     ...server,
     dataDir,

@@ -112,3 +112,15 @@ describe('operations endpoints', () => {
     rmSync(root, { recursive: true, force: true });
   });
 });
+
+describe('startServer', () => {
+  it('rejects when the port is taken, leaving nothing open', async () => {
+    const first = await startTestServer();
+    await assert.rejects(startTestServer({ port: first.port }), /EADDRINUSE/);
+    await first.stop();
+  });
+
+  it('refuses nonsensical limits with a message naming the limit', async () => {
+    await assert.rejects(startTestServer({ limits: { maxFrameBytes: -1 } }), /limits\.maxFrameBytes must be a positive integer/);
+  });
+});
