@@ -40,15 +40,44 @@ async function openDemo(browser: Browser, url: string, errors: string[]): Promis
     if (response.status() >= 400) errors.push(`HTTP ${response.status()} for ${response.url()}`);
   });
   const snapshot = page.waitForEvent('websocket').then((socket) =>
-    socket.waitForEvent('framereceived', {
-      predicate: (frame) => /"type":"snapshot"/.test(String(frame.payload)) && String(frame.payload).includes(`"room":"${FIRST_ROOM}"`),
-      timeout: 10_000,
-    }),
+    socket.waitForEvent('framereceived', { predicate: (frame) => isSnapshotOf(frame.payload, FIRST_ROOM), timeout: 10_000 }),
   );
   await page.goto(url);
-  await snapshot;
+  await snapshot.catch((error: Error) => {
+    throw new Error(`no snapshot of room "${FIRST_ROOM}" (is it still the first room of demo/index.html?): ${error.message}`);
+  });
   await firstChat(page).locator('[part~="image"]').waitFor({ state: 'visible' });
   return page;
+}
+
+function isSnapshotOf(payload: string | Buffer, room: string): boolean {
+  try {
+    const message = JSON.parse(String(payload)) as { type?: string; room?: string };
+    return message.type === 'snapshot' && message.room === room;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Clicks a spot of the image (fractions of its box) and returns the new marker's comment box. The element handles a
+ * click once its room is loaded; the snapshot frame can reach Playwright a moment before the page has applied it,
+ * so a click that opened nothing is tried again.
+ */
+async function clickToPlace(chat: Locator, fx: number, fy: number): Promise<Locator> {
+  const image = chat.locator('[part~="image"]');
+  const textarea = chat.locator('[part~="composer"] textarea');
+  const box = await image.boundingBox();
+  assert.ok(box, 'the image is laid out');
+  for (let attempt = 1; ; attempt++) {
+    await image.click({ position: { x: box.width * fx, y: box.height * fy } });
+    try {
+      await textarea.waitFor({ state: 'visible', timeout: 2_000 });
+      return textarea;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }
 
 /** Where an element's centre sits within a box, as percentages of the box. */
@@ -77,7 +106,7 @@ describe('two browsers on the demo page', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('shows a marker placed by clicking in one browser in the other, with its comment', async () => {
+  it('shows a marker placed by clicking in one browser in the other, with its comment', { timeout: 60_000 }, async () => {
     const [alice, bob] = await Promise.all([openDemo(browser, server.url, errors), openDemo(browser, server.url, errors)]);
     const aliceChat = firstChat(alice);
     const bobChat = firstChat(bob);
@@ -87,21 +116,18 @@ describe('two browsers on the demo page', () => {
     assert.equal(await bobChat.locator('[part~="marker"]').count(), 0, 'a new room starts empty');
 
     // Alice clicks a spot on the image (30 % across, 40 % down) and writes the first comment.
-    const image = aliceChat.locator('[part~="image"]');
-    const box = await image.boundingBox();
-    assert.ok(box, 'the image is laid out');
-    await image.click({ position: { x: box.width * 0.3, y: box.height * 0.4 } });
-    const textarea = aliceChat.locator('[part~="composer"] textarea');
+    const textarea = await clickToPlace(aliceChat, 0.3, 0.4);
     await textarea.fill(comment);
     await textarea.press('Enter');
 
-    // Her own marker shows at once (optimistic), and the composer closes.
+    // Her own marker shows at once (optimistic, before the server's echo).
     await aliceChat.locator('[part~="marker"]').first().waitFor({ state: 'visible', timeout: 5_000 });
 
     // Bob sees it appear, at the same spot of the picture.
     const bobMarker = bobChat.locator('[part~="marker"]');
     await bobMarker.first().waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(await bobMarker.count(), 1, 'exactly one marker, no duplicate');
+    assert.equal(await aliceChat.locator('[part~="marker"]').count(), 1, "the echo of Alice's op does not double her marker");
     const at = await centreWithin(bobMarker.first(), bobChat.locator('[part~="image"]'));
     assert.ok(Math.abs(at.x - 30) < 2 && Math.abs(at.y - 40) < 2, `marker at ${at.x.toFixed(1)} %, ${at.y.toFixed(1)} %`);
 
