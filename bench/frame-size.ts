@@ -96,12 +96,23 @@ function bundleSize(): { raw: number; gzip: number } | undefined {
   return { raw: code.length, gzip: gzipSync(code, { level: 9 }).length };
 }
 
+/** A rough split of a frame's bytes, to see what would be worth shrinking. */
+function breakdown(json: string): string {
+  const message = JSON.parse(json) as { marker: { author: unknown; comments: Array<{ text: string }> } };
+  const uuids = json.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? [];
+  const author = JSON.stringify(message.marker.author);
+  const authorCopies = json.split(author).length - 1;
+  const text = message.marker.comments[0]?.text.length ?? 0;
+  return `${uuids.length} UUIDs × 36 B, author ${authorCopies} × ${Buffer.byteLength(author)} B, comment text ${text} B, the rest keys, numbers and punctuation`;
+}
+
 const verdict = (bytes: number, aim: number, budget?: number) =>
   budget !== undefined && bytes > budget ? `OVER the ${budget} B budget` : bytes <= aim ? `within the ${aim} B aim` : `over the ${aim} B aim`;
 
 const frame = await measureFrame();
 console.log(`new-image-chat frame, 100-character comment: ${frame.bytes} bytes (${verdict(frame.bytes, FRAME_AIM, FRAME_BUDGET)})`);
 console.log(`  ${frame.frame}`);
+console.log(`  where the bytes go: ${breakdown(frame.frame)}`);
 console.log(`ack frame: ${frame.ackBytes} bytes`);
 
 const bundle = bundleSize();
