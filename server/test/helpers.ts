@@ -55,6 +55,11 @@ class Inbox<T extends { type?: string }> {
     this.items.push(item);
   }
 
+  /** Every unconsumed item, consuming them. */
+  takeAll(): T[] {
+    return this.items.splice(0);
+  }
+
   next(match: Match<T>, timeoutMs: number, what: string): Promise<T> {
     const test = typeof match === 'string' ? (item: T) => item.type === match : match;
     const index = this.items.findIndex(test);
@@ -114,6 +119,11 @@ export class WsClient {
     client.user = welcome.user;
     client.guestToken = welcome.guestToken ?? hello.token;
     return client;
+  }
+
+  /** Every message received and not yet consumed by `next`. */
+  received(): ServerMessage[] {
+    return this.inbox.takeAll();
   }
 
   send(message: unknown): void {

@@ -65,6 +65,31 @@ describe('graceful close', () => {
   });
 });
 
+describe('graceful close under load', () => {
+  it('acks exactly the ops it committed before closing with 1012', async () => {
+    const server = await startTestServer();
+    const client = await WsClient.connect(server);
+    const room = `room-${uuid()}`;
+    const sent = Array.from({ length: 30 }, () => ops.createMarker(room));
+    for (const op of sent) client.send(op);
+    await client.next('ack'); // some ops are committed, others still queued or in flight
+    await server.stop(true);
+    assert.equal((await client.closed).code, 1012);
+    const acked = new Set([sent[0].broadcastId]);
+    for (const m of client.received()) if (m.type === 'ack') acked.add(m.broadcastId);
+
+    const again = await startTestServer({ dataDir: server.dataDir });
+    const reader = await WsClient.connect(again);
+    const snapshot = await reader.subscribe(room);
+    assert.ok(snapshot.type === 'snapshot');
+    const stored = new Set(snapshot.markers.map((m) => sent.find((op) => op.marker.id === m.id)!.broadcastId));
+    assert.deepEqual([...stored].sort(), [...acked].sort());
+    assert.equal(snapshot.seq, acked.size);
+    await reader.close();
+    await again.stop();
+  });
+});
+
 describe('operations endpoints', () => {
   it('/healthz and /metrics respond', async () => {
     const server = await startTestServer();
