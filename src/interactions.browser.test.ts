@@ -133,6 +133,33 @@ describe('<image-chat> interactions', () => {
     }
   });
 
+  it('re-authenticates in place when the token changes, keeping its subscription', async () => {
+    const room = uniqueRoom();
+    const el = await chat(room);
+    const sockets: string[] = [];
+    const Original = window.WebSocket;
+    window.WebSocket = class extends Original {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(String(url));
+      }
+    } as typeof WebSocket;
+    const raw = await RawClient.connect();
+    try {
+      const res = await fetch(`${await serverUrl()}/api/guest?tenant=demo`, { method: 'POST' });
+      const { token, user } = (await res.json()) as { token: string; user: { id: string } };
+      el.token = token;
+      const sync = (el as unknown as { sync: { user: { id: string } | null } }).sync;
+      await waitUntil(() => sync.user?.id === user.id, 'never became the token user');
+      expect(sockets.filter((s) => !s.includes('localhost'))).to.have.length(0);
+      await raw.createMarker(room, 50, 50, 'Still subscribed');
+      await waitForMarkers(el, 1);
+    } finally {
+      window.WebSocket = Original;
+      raw.close();
+    }
+  });
+
   it('re-subscribes cleanly when the room changes at run time', async () => {
     const raw = await RawClient.connect();
     const roomA = uniqueRoom();

@@ -17,7 +17,7 @@ import {
 } from '../core/room-state.js';
 import { newId } from '../core/ids.js';
 import type { Connection } from '../net/connection.js';
-import { acquireConnection, type ConnectionLease } from '../net/registry.js';
+import { acquireConnection, reauthenticate, type ConnectionLease } from '../net/registry.js';
 import type { ClientError, ConnectionState, RoomMessage, TransportName } from '../net/types.js';
 
 export interface RoomTarget {
@@ -86,7 +86,16 @@ export class RoomController implements ReactiveController {
     const next = this.getTarget();
     const prev = this.target;
     if (next && prev && next.server === prev.server && next.tenant === prev.tenant && next.token === prev.token && next.room === prev.room && this.lease) return;
-    const sameConnection = next && prev && this.lease && next.server === prev.server && next.tenant === prev.tenant && next.token === prev.token;
+    const sameServer = !!(next && prev && this.lease && next.server === prev.server && next.tenant === prev.tenant);
+    if (sameServer && next!.token && next!.token !== prev!.token) {
+      // A fresh token: re-authenticate in place, keeping this and the other elements' subscriptions.
+      reauthenticate(this.lease!, next!.token);
+      if (next!.room === prev!.room) {
+        this.target = next;
+        return;
+      }
+    }
+    const sameConnection = sameServer && (next!.token === prev!.token || !!next!.token);
     if (!sameConnection) this.detach();
     else this.stopRoom?.();
     this.target = next;
@@ -222,7 +231,11 @@ export class RoomController implements ReactiveController {
         this.dispatch('image-chat-connection', { state, transport: connection.transport });
         this.host.requestUpdate();
       },
-      onError: (error, action) => this.dispatch('image-chat-error', { ...error, action }),
+      onUser: (user) => {
+        this.user = user;
+        this.host.requestUpdate();
+      },
+      onError: (error, action) => this.dispatch('image-chat-error', { code: error.code, message: error.message, action }),
     });
     // Late joiners still learn the current state once.
     queueMicrotask(() => this.dispatch('image-chat-connection', { state: connection.state, transport: connection.transport }));

@@ -30,6 +30,8 @@ interface PendingAck {
 /** What a connection tells its listeners: state changes (with the user, once known) and connection-level errors. */
 export interface ConnectionListener {
   onState?(state: ConnectionState): void;
+  /** The user changed in place (after `auth`). */
+  onUser?(user: User): void;
   onError?(error: ClientError, action: 'connect' | 'auth'): void;
 }
 
@@ -62,13 +64,34 @@ export class Connection {
   private everOpened = false;
   private retryTimer?: ReturnType<typeof setTimeout>;
   private closed = false;
+  /** Whether this socket has had its welcome: later welcomes answer an `auth` and need no re-subscribing. */
+  private welcomed = false;
+  private authPending = false;
   private readonly ackTimeoutMs: number;
+  private _options: ConnectionOptions;
 
-  constructor(readonly options: ConnectionOptions) {
+  constructor(options: ConnectionOptions) {
+    this._options = options;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     globalThis.addEventListener?.('online', this.handleOnline);
     globalThis.addEventListener?.('offline', this.handleOffline);
     this.connect();
+  }
+
+  get options(): Readonly<ConnectionOptions> {
+    return this._options;
+  }
+
+  /**
+   * Switches to a fresh token in place (the `auth` message): subscriptions stay, and every element on this
+   * connection now acts as the token's user. Before the socket is open, the next `hello` carries it.
+   */
+  authenticate(token: string): void {
+    this._options = { ...this._options, token };
+    if (this.state === 'open') {
+      this.authPending = true;
+      this.sendFrame({ type: 'auth', token });
+    }
   }
 
   /** Listens to state changes and connection errors; returns the unsubscribe function. */
@@ -158,6 +181,7 @@ export class Connection {
       return;
     }
     this.socket = socket;
+    this.welcomed = false;
     socket.onopen = () => {
       const token = this.options.token ?? loadGuestToken(this.options.server, this.options.tenant);
       this.sendFrame({ type: 'hello', protocol: PROTOCOL_VERSION, tenant: this.options.tenant, ...(token ? { token } : {}) });
@@ -178,17 +202,25 @@ export class Connection {
       return; // not ours to crash on; the server only sends JSON
     }
     switch (message.type) {
-      case 'welcome':
+      case 'welcome': {
         this.user = message.user;
+        const first = !this.welcomed;
+        this.welcomed = true;
+        this.authPending = false;
         if (message.guestToken && !this.options.token) {
           saveGuestToken(this.options.server, this.options.tenant, message.guestToken);
         }
         this.attempt = 0;
         this.everOpened = true;
         this.transport = 'websocket';
-        this.setState('open');
-        for (const room of this.rooms.keys()) this.sendFrame(this.subscribeFrame(room));
+        if (first) {
+          this.setState('open');
+          for (const room of this.rooms.keys()) this.sendFrame(this.subscribeFrame(room));
+        } else {
+          for (const listener of this.listeners) listener.onUser?.(message.user);
+        }
         return;
+      }
       case 'ack':
         this.settleAck(message.broadcastId, (p) => p.resolve(message));
         return;
@@ -247,7 +279,7 @@ export class Connection {
     }
     if (code === CloseCode.unauthorized || code === CloseCode.forbidden) {
       const errorCode = code === CloseCode.unauthorized ? 'unauthorized' : 'forbidden';
-      this.emitError(clientError(errorCode, 'The server refused this connection.'), 'connect');
+      this.emitError(clientError(errorCode, 'The server refused this connection.'), this.authPending ? 'auth' : 'connect');
       this.setState('closed');
       return;
     }

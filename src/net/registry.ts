@@ -22,6 +22,23 @@ export interface ConnectionLease {
   release(): void;
 }
 
+/**
+ * Moves a leased connection to a new token in place (SPEC §1: a new `token` re-authenticates with `auth` without
+ * dropping the other elements' subscriptions). Elements that later ask for the same server, tenant and new token
+ * get this connection.
+ */
+export function reauthenticate(lease: ConnectionLease, token: string): void {
+  // Found first, moved after: adding to a Map while iterating it would visit the moved entry again.
+  const found = [...entries].find(([, entry]) => entry.connection === lease.connection);
+  if (found) {
+    const [key, entry] = found;
+    const [server, tenant] = JSON.parse(key) as [string, string, string];
+    entries.delete(key);
+    entries.set(JSON.stringify([server, tenant, token]), entry);
+  }
+  lease.connection.authenticate(token);
+}
+
 /** The base URL in one canonical form (absolute, no trailing slash), relative URLs resolved against the page. */
 export function normalizeServer(server: string | undefined): string {
   const base = globalThis.location?.href;
@@ -50,7 +67,8 @@ export function acquireConnection(options: ConnectionOptions): ConnectionLease {
       current.closeTimer = setTimeout(() => {
         if (current.refs > 0) return;
         current.connection.close();
-        if (entries.get(key) === current) entries.delete(key);
+        // The key may have moved (reauthenticate): find the entry by identity.
+        for (const [k, e] of entries) if (e === current) entries.delete(k);
       }, GRACE_MS);
     },
   };
