@@ -1,20 +1,18 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { Comment, Marker } from '../protocol/index.js';
 import { percentToPoint } from './core/coordinates.js';
-import { newId } from './core/ids.js';
 import { mayModify } from './core/rights.js';
 import { LayoutController } from './controllers/layout-controller.js';
 import { PlacementController } from './controllers/placement-controller.js';
-import { RoomController, type OpResult } from './controllers/room-controller.js';
+import { PanelController } from './controllers/panel-controller.js';
+import { RoomController } from './controllers/room-controller.js';
 import { composer } from './components/composer.js';
 import { markerPins } from './components/marker-pins.js';
 import { panel, thread } from './components/thread.js';
 import { resolveLocale, stringsFor } from './i18n/index.js';
 import type { TransportPreference } from './net/types.js';
 import { styles } from './image-chat.styles.js';
-
-type InlineErrors = { draft?: string; reply?: string; edit?: string; thread?: string; general?: string };
 
 /**
  * Conversations pinned on an image: click the picture to place a marker and discuss that spot; everyone viewing the
@@ -67,30 +65,27 @@ export class ImageChat extends LitElement {
   /** `auto`, `websocket` or `sse`. Only WebSocket exists in this version; the others use it too. */
   @property() transport: TransportPreference = 'auto';
 
-  @state() private draft: { x: number; y: number } | null = null;
-  @state() private draftText = '';
-  @state() private openId: string | null = null;
-  @state() private replyText = '';
-  @state() private editing: { commentId: string; text: string } | null = null;
-  @state() private errors: InlineErrors = {};
   @state() private liveText = '';
   @state() private slottedImage: HTMLImageElement | null = null;
   @state() private now = Date.now();
 
-  @query('.stage') private stage!: HTMLElement;
-  @query('.surface > img') private ownImage!: HTMLImageElement | null;
 
   private readonly sync = new RoomController(this, () => {
     const room = this.room || this.getAttribute('src') || this.slottedImage?.getAttribute('src') || '';
     return room ? { server: this.server || location.origin, tenant: this.tenant, token: this.token, room } : undefined;
   });
-  private readonly layout = new LayoutController(this, () => this.stage, () => this.slottedImage ?? this.ownImage);
+  private readonly layout = new LayoutController(
+    this,
+    () => this.renderRoot.querySelector<HTMLElement>('.stage'),
+    () => this.slottedImage ?? this.renderRoot.querySelector<HTMLImageElement>('.surface > img'),
+  );
   private readonly placement = new PlacementController(this, {
     geometry: () => this.layout.refresh(),
     canPlace: () => !this.readonly && this.sync.ready,
-    onPlace: (x, y, source) => this.place(x, y, source),
-    onMove: (id, x, y) => void this.sync.moveMarker(id, x, y).then((r) => this.showError('general', r)),
+    onPlace: (x, y, source) => this.panels.place(x, y, source),
+    onMove: (id, x, y) => void this.sync.moveMarker(id, x, y).then((r) => this.panels.report(r)),
   });
+  private readonly panels = new PanelController(this, this.sync, () => this.strings, () => this.readonly);
   private clock?: ReturnType<typeof setInterval>;
 
   override connectedCallback(): void {
@@ -109,7 +104,6 @@ export class ImageChat extends LitElement {
     if (changed.has('src') || changed.has('room') || changed.has('server') || changed.has('tenant') || changed.has('token') || changed.has('slottedImage' as keyof ImageChat)) {
       if (this.isConnected) this.sync.sync();
     }
-    if (this.openId && !this.sync.markers.some((m) => m.id === this.openId)) this.openId = null;
     const announced = this.sync.announcements;
     if (announced.length > 0) {
       const s = this.strings;
@@ -123,131 +117,6 @@ export class ImageChat extends LitElement {
   private get strings() {
     return stringsFor(resolveLocale(this.locale));
   }
-
-  /** A click (or keyboard placement) on the picture: the first one closes an open panel, the next one places. */
-  private place(x: number, y: number, source: 'pointer' | 'keyboard'): void {
-    if (this.draft && this.draftText.trim()) return; // never throw away what the user typed
-    if (source === 'pointer' && (this.openId || this.draft)) {
-      this.closePanels();
-      return;
-    }
-    this.startDraft(x, y);
-  }
-
-  private startDraft(x: number, y: number): void {
-    this.openId = null;
-    this.draft = { x, y };
-    this.errors = {};
-    void this.updateComplete.then(() => this.focusIn('#draft-text'));
-  }
-
-  private cancelDraft(): void {
-    this.draft = null;
-    this.draftText = '';
-    this.errors = {};
-    this.focusIn('.surface');
-  }
-
-  private async submitDraft(): Promise<void> {
-    const { draft } = this;
-    const text = this.draftText.trim();
-    if (!draft || !text) return;
-    const markerId = newId();
-    this.draft = null;
-    this.draftText = '';
-    this.openThread(markerId, false);
-    const result = await this.sync.createMarker(draft.x, draft.y, text, markerId);
-    if (!result.ok && !this.draft) {
-      // Back where the user acted, with what they typed and why it failed.
-      this.openId = null;
-      this.draft = draft;
-      this.draftText = text;
-      this.errors = { draft: this.errorText(result) };
-      await this.updateComplete;
-      this.focusIn('#draft-text');
-    }
-  }
-
-  private openThread(markerId: string, focusMarker = true): void {
-    this.draft = null;
-    this.openId = markerId;
-    this.replyText = '';
-    this.editing = null;
-    this.errors = {};
-    void this.updateComplete.then(() => this.focusIn(this.readonly ? '.panel .icon-button' : '.panel textarea') || (focusMarker && this.focusMarker(markerId)));
-  }
-
-  private closePanels(): void {
-    const id = this.openId;
-    this.openId = null;
-    this.editing = null;
-    this.errors = {};
-    if (id) void this.updateComplete.then(() => this.focusMarker(id));
-    if (this.draft) this.cancelDraft();
-  }
-
-  private async reply(marker: Marker): Promise<void> {
-    const text = this.replyText.trim();
-    if (!text) return;
-    this.replyText = '';
-    this.errors = { ...this.errors, reply: undefined };
-    const result = await this.sync.addComment(marker.id, text);
-    if (!result.ok && this.openId === marker.id) {
-      if (!this.replyText) this.replyText = text;
-      this.errors = { ...this.errors, reply: this.errorText(result) };
-    }
-  }
-
-  private async saveEdit(marker: Marker): Promise<void> {
-    const editing = this.editing;
-    if (!editing || !editing.text.trim()) return;
-    this.editing = null;
-    const result = await this.sync.editComment(marker.id, editing.commentId, editing.text.trim());
-    if (!result.ok && this.openId === marker.id) {
-      this.editing = editing;
-      this.errors = { ...this.errors, edit: this.errorText(result) };
-    }
-  }
-
-  private async threadOp(marker: Marker, op: () => Promise<OpResult>): Promise<void> {
-    this.errors = {};
-    const result = await op();
-    if (!result.ok && this.sync.markers.some((m) => m.id === marker.id)) {
-      this.openId = marker.id;
-      this.errors = { thread: this.errorText(result) };
-    }
-  }
-
-  private errorText(result: OpResult, keptText = true): string {
-    if (result.ok) return '';
-    const s = this.strings;
-    return `${s.errors[result.error.code] ?? result.error.message}${keptText ? ` ${s.keptText}` : ''}`;
-  }
-
-  private showError(where: keyof InlineErrors, result: OpResult): void {
-    if (!result.ok) this.errors = { ...this.errors, [where]: this.errorText(result, false) };
-  }
-
-  private focusIn(selector: string): boolean {
-    const el = this.renderRoot.querySelector<HTMLElement>(selector);
-    el?.focus();
-    return !!el;
-  }
-
-  private focusMarker(markerId: string): boolean {
-    return this.focusIn(`.marker[data-marker-id="${CSS.escape(markerId)}"]`);
-  }
-
-  private onPanelKeydown = (event: KeyboardEvent): void => {
-    if (event.key !== 'Escape') return;
-    event.stopPropagation();
-    if (this.editing) {
-      this.editing = null;
-      this.errors = { ...this.errors, edit: undefined };
-      return;
-    }
-    this.closePanels();
-  };
 
   /** Where a panel goes: beside its point, flipped to stay inside the element. Full-screen on phones (CSS). */
   private panelStyle(x: number, y: number): string {
@@ -264,28 +133,30 @@ export class ImageChat extends LitElement {
   }
 
   private renderDraft(): TemplateResult | typeof nothing {
-    const { draft, layout } = this;
+    const { layout, panels } = this;
+    const { draft } = panels;
     if (!draft || !layout.geometry) return nothing;
     const s = this.strings;
     const p = percentToPoint(draft, layout.geometry.content);
     const body = composer({
       id: 'draft-text',
-      value: this.draftText,
+      value: panels.draftText,
       label: s.commentLabel,
       placeholder: s.commentPlaceholder,
       submitLabel: s.submitNew,
       strings: s,
-      error: this.errors.draft,
-      onInput: (v) => (this.draftText = v),
-      onSubmit: () => void this.submitDraft(),
-      onCancel: () => this.cancelDraft(),
+      error: panels.errors.draft,
+      onInput: (v) => panels.set({ draftText: v }),
+      onSubmit: () => void panels.submitDraft(),
+      onCancel: () => panels.cancelDraft(),
     });
     return html`<div class="draft-pin" style=${`left:${p.x}px;top:${p.y}px`}></div>
-      ${panel('draft', s.newThreadTitle, this.panelStyle(draft.x, draft.y), this.onPanelKeydown, body, nothing, () => this.cancelDraft(), s.close)}`;
+      ${panel('draft', s.newThreadTitle, this.panelStyle(draft.x, draft.y), panels.onKeydown, body, nothing, () => panels.cancelDraft(), s.close)}`;
   }
 
   private renderThread(markers: readonly Marker[]): TemplateResult | typeof nothing {
-    const index = markers.findIndex((m) => m.id === this.openId);
+    const { panels, sync } = this;
+    const index = markers.findIndex((m) => m.id === panels.openId);
     if (index < 0 || !this.layout.geometry) return nothing;
     const marker = markers[index];
     return thread(
@@ -297,26 +168,26 @@ export class ImageChat extends LitElement {
         now: this.now,
         user: this.sync.user,
         readonly: this.readonly,
-        replyText: this.replyText,
-        editing: this.editing,
-        errors: this.errors,
-        onClose: () => this.closePanels(),
-        onReplyInput: (v) => (this.replyText = v),
-        onReply: () => void this.reply(marker),
-        onEditStart: (c: Comment) => (this.editing = { commentId: c.id, text: c.text }),
-        onEditInput: (v) => (this.editing = this.editing && { ...this.editing, text: v }),
-        onEditSave: () => void this.saveEdit(marker),
-        onEditCancel: () => (this.editing = null),
-        onDeleteComment: (c: Comment) => void this.threadOp(marker, () => this.sync.deleteComment(marker.id, c.id)),
-        onResolve: (resolved) => void this.threadOp(marker, () => this.sync.resolveMarker(marker.id, resolved)),
+        replyText: panels.replyText,
+        editing: panels.editing,
+        errors: panels.errors,
+        onClose: () => panels.close(),
+        onReplyInput: (v) => panels.set({ replyText: v }),
+        onReply: () => void panels.reply(marker),
+        onEditStart: (c: Comment) => panels.startEdit(c.id, c.text),
+        onEditInput: (v) => panels.set({ editing: panels.editing && { ...panels.editing, text: v } }),
+        onEditSave: () => void panels.saveEdit(marker),
+        onEditCancel: () => panels.set({ editing: null }),
+        onDeleteComment: (c: Comment) => void panels.threadOp(marker, () => sync.deleteComment(marker.id, c.id)),
+        onResolve: (resolved) => void panels.threadOp(marker, () => sync.resolveMarker(marker.id, resolved)),
         onDeleteMarker: () => {
-          this.closePanels();
-          void this.threadOp(marker, () => this.sync.deleteMarker(marker.id));
+          panels.close();
+          void panels.threadOp(marker, () => sync.deleteMarker(marker.id));
         },
       },
       `thread-${index}`,
       this.panelStyle(marker.x, marker.y),
-      this.onPanelKeydown,
+      panels.onKeydown,
     );
   }
 
@@ -348,14 +219,13 @@ export class ImageChat extends LitElement {
             markers,
             geometry: g,
             strings: s,
-            openId: this.openId,
+            openId: this.panels.openId,
             pendingIds,
             drag: this.placement.drag,
             draggable: (m) => !this.readonly && mayModify(this.sync.user, m.author),
             onClick: (m) => {
               if (this.placement.consumeDragClick()) return;
-              if (this.openId === m.id) this.closePanels();
-              else this.openThread(m.id);
+              this.panels.toggle(m.id);
             },
             onPointerDown: (m, e) => this.placement.handleMarkerPointerDown(e, m.id, m.x, m.y),
             onPointerMove: this.placement.handleMarkerPointerMove,
@@ -366,7 +236,9 @@ export class ImageChat extends LitElement {
         ${placing ? html`<div class="hint" aria-hidden="true">${s.placingHint}</div>` : nothing}
         ${this.renderDraft()} ${this.renderThread(markers)}
         ${connection !== 'open' ? html`<div part="status" class=${`status ${connection}`} role="status">${s.status[connection]}</div>` : nothing}
-        ${this.errors.general ? html`<div part="status" class="status closed" role="alert">${this.errors.general}</div>` : nothing}
+        ${this.panels.errors.general
+          ? html`<div part="status" class="status closed" role="alert">${this.panels.errors.general}</div>`
+          : nothing}
       </div>
       <div class="visually-hidden" aria-live="polite">${placing ? s.placingHint : this.liveText}</div>
     `;

@@ -3,7 +3,6 @@
  * makes a new line; the limit comes from the shared protocol limits. Errors show here, under what the user typed.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { live } from 'lit/directives/live.js';
 import { LIMITS } from '../../protocol/index.js';
 import type { Strings } from '../i18n/index.js';
 
@@ -43,7 +42,7 @@ export function composer(p: ComposerProps): TemplateResult {
         placeholder=${p.placeholder}
         aria-invalid=${p.error ? 'true' : 'false'}
         aria-describedby=${p.error ? `${p.id}-error` : nothing}
-        .value=${live(p.value)}
+        .value=${p.value}
         @input=${(e: InputEvent) => p.onInput((e.target as HTMLTextAreaElement).value)}
         @keydown=${keydown}
       ></textarea>

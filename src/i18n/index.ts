@@ -32,7 +32,8 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 /** "3 minutes ago" / "há 3 minutos"; anything under a minute is "now" / "agora". */
 export function relativeTime(time: number, now: number, locale: SupportedLocale): string {
   const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  const diff = time - now;
+  // A server clock slightly ahead of ours must not say "in 3 seconds".
+  const diff = Math.min(0, time - now);
   for (const [unit, ms] of UNITS) {
     if (Math.abs(diff) >= ms) return format.format(Math.round(diff / ms), unit);
   }
