@@ -1,4 +1,5 @@
-import { aTimeout, expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import type { ImageChat } from './image-chat.js';
 import { sendKeys } from '@web/test-runner-commands';
 import './image-chat.js';
 import {
@@ -10,6 +11,8 @@ import {
   fetchMarkers,
   markerButtons,
   otherServerUrl,
+  serverUrl,
+  waitForReady,
   uniqueRoom,
   waitForMarkers,
 } from './test/helpers.js';
@@ -20,8 +23,29 @@ describe('<image-chat>', () => {
     const room = uniqueRoom();
     await raw.createMarker(room, 30, 40, 'A first remark');
     const el = await chat(room);
-    await waitForMarkers(el, 1);
+    const [marker] = await waitForMarkers(el, 1);
     await expect(el).to.be.accessible();
+    marker.click(); // an open thread, with its composer
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+    await clickAt(el, 80, 80); // closes the thread
+    await clickAt(el, 80, 80); // a new-marker composer
+    expect(el.shadowRoot!.querySelector('#draft-text')).to.exist;
+    await expect(el).to.be.accessible();
+    raw.close();
+  });
+
+  it('uses a slotted <img>: its src is the default room, its alt names the picture', async () => {
+    const raw = await RawClient.connect();
+    const src = `/mockups/${uniqueRoom()}.svg?${encodeURIComponent('v=1')}`;
+    // The room is the src attribute as written, so the raw client can seed it without loading the image.
+    await raw.createMarker(src, 50, 50, 'Seeded by src');
+    const el = await fixture<ImageChat>(html`<image-chat server=${await serverUrl()}><img src=${src} alt="Slotted picture" /></image-chat>`);
+    // The URL does not resolve to a picture: markers are not drawn, but the room and its state are there.
+    await waitForReady(el);
+    expect(el.shadowRoot!.querySelector('img')).to.not.exist;
+    expect(q(el, '.surface').getAttribute('aria-label')).to.contain('Slotted picture');
+    expect((el as unknown as { sync: { markers: unknown[] } }).sync.markers).to.have.length(1);
     raw.close();
   });
 
