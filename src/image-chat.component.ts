@@ -14,6 +14,8 @@ import { resolveLocale, stringsFor } from './i18n/index.js';
 import type { TransportPreference } from './net/types.js';
 import { styles } from './image-chat.styles.js';
 
+const TRANSPORTS: readonly TransportPreference[] = ['auto', 'websocket', 'sse'];
+
 /**
  * Conversations pinned on an image: click the picture to place a marker and discuss that spot; everyone viewing the
  * same room sees markers and comments appear, change and vanish live.
@@ -101,6 +103,9 @@ export class ImageChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('transport') && !TRANSPORTS.includes(this.transport)) {
+      throw new TypeError(`<image-chat>: transport must be one of ${TRANSPORTS.join(', ')}; got "${this.transport}".`);
+    }
     if (changed.has('src') || changed.has('room') || changed.has('server') || changed.has('tenant') || changed.has('token') || changed.has('slottedImage' as keyof ImageChat)) {
       if (this.isConnected) this.sync.sync();
     }
@@ -151,7 +156,15 @@ export class ImageChat extends LitElement {
       onCancel: () => panels.cancelDraft(),
     });
     return html`<div class="draft-pin" style=${`left:${p.x}px;top:${p.y}px`}></div>
-      ${panel('draft', s.newThreadTitle, this.panelStyle(draft.x, draft.y), panels.onKeydown, body, nothing, () => panels.cancelDraft(), s.close)}`;
+      ${panel({
+        id: 'draft',
+        title: s.newThreadTitle,
+        style: this.panelStyle(draft.x, draft.y),
+        onKeydown: panels.onKeydown,
+        body,
+        onClose: () => panels.cancelDraft(),
+        closeLabel: s.close,
+      })}`;
   }
 
   private renderThread(markers: readonly Marker[]): TemplateResult | typeof nothing {
@@ -200,7 +213,7 @@ export class ImageChat extends LitElement {
     const alt = this.slottedImage?.alt ?? this.alt;
     const connection = this.sync.connectionState;
     return html`
-      <div class="stage">
+      <div class="stage" @keydown=${this.onStageKeydown}>
         <div
           class="surface"
           role="application"
@@ -248,6 +261,11 @@ export class ImageChat extends LitElement {
     const p = percentToPoint(placing, this.layout.geometry!.content);
     return html`<div class="crosshair" style=${`left:${p.x}px;top:${p.y}px`} aria-hidden="true"></div>`;
   }
+
+  /** Escape from anywhere in the element (a focused marker, say) closes the open panel. */
+  private onStageKeydown = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && (this.panels.openId || this.panels.draft)) this.panels.close();
+  };
 
   private onSlotChange = (event: Event): void => {
     const slot = event.target as HTMLSlotElement;

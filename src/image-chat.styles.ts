@@ -364,6 +364,14 @@ export const styles = css`
     border-radius: 50%;
     background: #f59e0b;
   }
+  /* A first connection usually takes a blink: say "Connecting…" only when it takes longer. */
+  .status.connecting {
+    animation: image-chat-appear 0s 1s both;
+  }
+  @keyframes image-chat-appear {
+    from { visibility: hidden; }
+    to { visibility: visible; }
+  }
   .status.offline::before,
   .status.closed::before { background: #ef4444; }
   .hint {

@@ -35,19 +35,30 @@ export interface ThreadProps extends ThreadHandlers {
   errors: { reply?: string; edit?: string; thread?: string };
 }
 
-/** The shell shared by a thread and the new-marker composer: a card positioned near its marker. */
-export function panel(id: string, title: TemplateResult | string, style: string, onKeydown: (e: KeyboardEvent) => void, body: TemplateResult, actions: TemplateResult | typeof nothing = nothing, onClose?: () => void, closeLabel = ''): TemplateResult {
+export interface PanelProps {
+  /** Prefix of the ids inside (the title's id labels the dialog). */
+  id: string;
+  title: TemplateResult | string;
+  /** Inline position (left/top); full-screen on phones comes from CSS. */
+  style: string;
+  onKeydown(event: KeyboardEvent): void;
+  body: TemplateResult;
+  actions?: TemplateResult | typeof nothing;
+  onClose(): void;
+  closeLabel: string;
+}
+
+/** The shell shared by a thread and the new-marker composer: a labelled card positioned near its marker. */
+export function panel({ id, title, style, onKeydown, body, actions = nothing, onClose, closeLabel }: PanelProps): TemplateResult {
   return html`
     <section part="thread" class="panel" role="dialog" aria-labelledby=${`${id}-title`} style=${style} @keydown=${onKeydown}>
       <header class="panel-header">
         <h2 id=${`${id}-title`} class="panel-title">${title}</h2>
         <div class="panel-actions">
           ${actions}
-          ${onClose
-            ? html`<button type="button" class="icon-button" aria-label=${closeLabel} title=${closeLabel} @click=${onClose}>
-                <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 4l8 8M12 4l-8 8" /></svg>
-              </button>`
-            : nothing}
+          <button type="button" class="icon-button" aria-label=${closeLabel} title=${closeLabel} @click=${onClose}>
+            <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 4l8 8M12 4l-8 8" /></svg>
+          </button>
         </div>
       </header>
       ${body}
@@ -129,5 +140,5 @@ export function thread(p: ThreadProps, id: string, style: string, onKeydown: (e:
           onSubmit: p.onReply,
         })}
   `;
-  return panel(id, title, style, onKeydown, body, actions, p.onClose, s.close);
+  return panel({ id, title, style, onKeydown, body, actions, onClose: p.onClose, closeLabel: s.close });
 }

@@ -129,7 +129,11 @@ export class PanelController implements ReactiveController {
 
   /** Shows a failure that has no panel of its own (a drag). */
   report(result: OpResult): void {
-    if (!result.ok) this.set({ errors: { ...this.errors, general: this.message(result, false) } });
+    if (result.ok) return;
+    const general = this.message(result, false);
+    this.set({ errors: { ...this.errors, general } });
+    // Not tied to a panel the user will close: it fades out by itself.
+    setTimeout(() => this.errors.general === general && this.set({ errors: { ...this.errors, general: undefined } }), 8000);
   }
 
   /** Escape inside a panel: leave editing first, then close. */
