@@ -194,11 +194,12 @@ export class RoomController implements ReactiveController {
         this.dispatch('image-chat-error', { code: message.code, message: message.message, action: 'connect' });
         break;
       default: {
-        if (this.resyncing) return; // until the replay or snapshot arrives, events cannot be placed
         const own = new Set(this.state.pending.map((p) => p.broadcastId));
         const result = applyEvents(this.state, [message]);
         this.state = result.state;
-        if (result.outcome === 'gap') this.resync();
+        // While a resync is under way, live events ahead of the replay are gaps too: the replay (which applies
+        // normally) or the snapshot will cover them, so they must not start yet another resync.
+        if (result.outcome === 'gap' && !this.resyncing) this.resync();
         for (const event of result.applied) {
           if (own.has(event.broadcastId)) continue; // ours: reported as `local` when acked
           const kind = event.type === 'new-image-chat' ? 'created' : event.type === 'deleted-image-chat' ? 'deleted' : 'updated';

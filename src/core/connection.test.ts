@@ -4,45 +4,7 @@ import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { Connection, webSocketUrl } from '../net/connection.js';
 import type { RoomMessage } from '../net/types.js';
-
-class FakeSocket {
-  static readonly OPEN = 1;
-  static instances: FakeSocket[] = [];
-  readyState = 0;
-  sent: Record<string, unknown>[] = [];
-  onopen?: () => void;
-  onmessage?: (event: { data: string }) => void;
-  onclose?: (event: { code: number }) => void;
-  constructor(readonly url: string) {
-    FakeSocket.instances.push(this);
-  }
-  send(data: string): void {
-    this.sent.push(JSON.parse(data));
-  }
-  close(code = 1005): void {
-    if (this.readyState === 3) return;
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-  // Test side:
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  receive(message: unknown): void {
-    this.onmessage?.({ data: JSON.stringify(message) });
-  }
-  types(): unknown[] {
-    return this.sent.map((m) => m.type);
-  }
-}
-
-const store = new Map<string, string>();
-const fakeStorage = {
-  getItem: (k: string) => store.get(k) ?? null,
-  setItem: (k: string, v: string) => void store.set(k, v),
-  removeItem: (k: string) => void store.delete(k),
-};
+import { FakeSocket, installFakes, store } from '../test/fake-socket.js';
 
 const welcome = { type: 'welcome', protocol: 1, user: { id: 'u1', name: 'Ana' }, guestToken: 'guest-token-1' };
 const op = (broadcastId: string) =>
@@ -60,12 +22,7 @@ function openWith(socket: FakeSocket): void {
 }
 
 describe('Connection', () => {
-  beforeEach(() => {
-    FakeSocket.instances = [];
-    store.clear();
-    (globalThis as Record<string, unknown>).WebSocket = FakeSocket;
-    (globalThis as Record<string, unknown>).localStorage = fakeStorage;
-  });
+  beforeEach(installFakes);
   afterEach(() => {
     mock.timers.reset();
   });
