@@ -34,12 +34,7 @@ export default {
     // condition, so no dev-mode warnings end up in the bundle.
     nodeResolve({ browser: true }),
     esbuild({ tsconfig: 'tsconfig.json', target: 'es2021', minify: false }),
-    terser({ ecma: 2021, module: true, format: { comments: false } }),
+    terser({ ecma: 2021, module: true, compress: { passes: 2 }, format: { comments: false } }),
     sizeReport(),
   ],
-  onwarn(warning, warn) {
-    // Lit's modules reference `this` at the top level in a harmless way; everything else is worth seeing.
-    if (warning.code === 'THIS_IS_UNDEFINED') return;
-    warn(warning);
-  },
 };
