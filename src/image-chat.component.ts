@@ -133,8 +133,9 @@ export class ImageChat extends LitElement {
     let left = p.x + gap;
     if (left + width > g.stage.width) left = p.x - gap - width;
     left = Math.max(0, Math.min(left, g.stage.width - width));
-    const top = Math.max(0, p.y - 24);
-    return `left:${left}px;top:${top}px`;
+    // In the lower half the panel grows upwards, so it stays over the picture instead of hanging below it.
+    if (p.y > g.stage.height / 2) return `left:${left}px;bottom:${Math.max(0, g.stage.height - p.y - 24)}px`;
+    return `left:${left}px;top:${Math.max(0, p.y - 24)}px`;
   }
 
   private renderDraft(): TemplateResult | typeof nothing {
