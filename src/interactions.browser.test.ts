@@ -71,6 +71,11 @@ describe('<image-chat> interactions', () => {
     expect(saved.x).to.be.closeTo(70, 0.5);
     expect(saved.y).to.be.closeTo(60, 0.5);
     expect(el.shadowRoot!.querySelector('[part="thread"]')).to.not.exist; // a drag is not a click
+    await el.updateComplete;
+    const moved = centre(markerButtons(el)[0]);
+    await sendMouse({ type: 'click', position: [Math.round(moved.x), Math.round(moved.y)] }); // a click is not a drag
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="thread"]')).to.exist;
   });
 
   it("offers no edit, delete or drag on other people's markers", async () => {
