@@ -97,6 +97,11 @@ export class PanelController implements ReactiveController {
     const text = this.replyText.trim();
     if (!text) return;
     this.set({ replyText: '', errors: { ...this.errors, reply: undefined } });
+    // The new comment is at the bottom of the list: bring it into view.
+    void this.host.updateComplete.then(() => {
+      const list = this.host.renderRoot.querySelector('.comments');
+      if (list) list.scrollTop = list.scrollHeight;
+    });
     const result = await this.room.addComment(marker.id, text);
     if (!result.ok && this.openId === marker.id) {
       this.set({ replyText: this.replyText || text, errors: { ...this.errors, reply: this.message(result) } });
