@@ -183,6 +183,37 @@ describe('<image-chat> interactions', () => {
     raw.close();
   });
 
+  it('fails an op at once while offline, keeps the text, and sends nothing later', async () => {
+    const room = uniqueRoom();
+    const el = await chat(room);
+    const states: string[] = [];
+    el.addEventListener('image-chat-connection', (e) => states.push(e.detail.state));
+    const onLine = Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')!;
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+    try {
+      window.dispatchEvent(new Event('offline'));
+      await waitUntil(() => states.includes('offline'), 'never went offline');
+      await el.updateComplete;
+      expect(q(el, '[part="status"]').textContent).to.contain('offline');
+      await clickAt(el, 40, 60);
+      await sendKeys({ type: 'Written on a train' });
+      const failed = new Promise<CustomEvent>((resolve) => el.addEventListener('image-chat-error', resolve as EventListener, { once: true }));
+      await sendKeys({ press: 'Enter' });
+      expect((await failed).detail).to.include({ code: 'offline', action: 'create-marker' });
+      await waitUntil(() => el.shadowRoot!.querySelector('#draft-text'), 'the composer did not come back');
+      expect(q<HTMLTextAreaElement>(el, '#draft-text').value).to.equal('Written on a train');
+      expect(q(el, '.panel .error').textContent).to.contain('offline');
+      expect(markerButtons(el)).to.have.length(0);
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).onLine;
+      Object.defineProperty(Navigator.prototype, 'onLine', onLine);
+      window.dispatchEvent(new Event('online'));
+    }
+    await waitUntil(() => states.at(-1) === 'open', 'never came back online', { timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await fetchMarkers(room)).to.have.length(0); // nothing was queued and sent later
+  });
+
   it('shows the connection status while the server cannot be reached', async () => {
     const states: string[] = [];
     const el = await fixture<ImageChat>(html`<image-chat src=${testImage()} room="nowhere" server="http://127.0.0.1:9" locale="en"
