@@ -81,7 +81,7 @@ export class RoomController implements ReactiveController {
     this.detach();
   }
 
-  /** Re-subscribes when the server, tenant, token or room changed (the host calls this from `updated`). */
+  /** Re-subscribes when the server, tenant, token or room changed (the host calls this from `willUpdate`). */
   sync(): void {
     const next = this.getTarget();
     const prev = this.target;
