@@ -21,7 +21,12 @@ export function parseTtl(value: string): number {
 }
 
 /** Runs the subcommand; returns the process exit code. */
-export async function runMintToken(argv: string[], env = process.env, out = process.stdout, err = process.stderr): Promise<number> {
+export async function runMintToken(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: { write(text: string): unknown } = process.stdout,
+  err: { write(text: string): unknown } = process.stderr,
+): Promise<number> {
   try {
     const { values } = parseArgs({
       args: argv,

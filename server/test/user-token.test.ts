@@ -71,7 +71,7 @@ describe('image-chat token (CLI)', () => {
     writeFileSync(file, JSON.stringify({ tenants: [{ id: 'acme', secret: acme.secret, origins: ['*'] }] }));
     const capture = () => {
       let text = '';
-      return { stream: { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream, text: () => text };
+      return { stream: { write: (chunk: string) => ((text += chunk), true) }, text: () => text };
     };
     const out = capture();
     const err = capture();
