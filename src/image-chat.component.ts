@@ -64,7 +64,10 @@ export class ImageChat extends LitElement {
   @property() locale?: string;
   /** View markers and threads only. */
   @property({ type: Boolean, reflect: true }) readonly = false;
-  /** `auto`, `websocket` or `sse`. Only WebSocket exists in this version; the others use it too. */
+  /**
+   * `auto` (WebSocket; SSE + HTTP POST when WebSocket is blocked but HTTP gets through), `websocket` or `sse`.
+   * Read when the element first connects: elements sharing a connection use the first one's.
+   */
   @property() transport: TransportPreference = 'auto';
 
   @state() private liveText = '';
@@ -74,7 +77,7 @@ export class ImageChat extends LitElement {
 
   private readonly sync = new RoomController(this, () => {
     const room = this.room || this.getAttribute('src') || this.slottedImage?.getAttribute('src') || '';
-    return room ? { server: this.server || location.origin, tenant: this.tenant, token: this.token, room } : undefined;
+    return room ? { server: this.server || location.origin, tenant: this.tenant, token: this.token, room, transport: this.transport } : undefined;
   });
   private readonly layout = new LayoutController(
     this,

@@ -18,13 +18,14 @@ import {
 import { newId } from '../core/ids.js';
 import type { Connection } from '../net/connection.js';
 import { acquireConnection, reauthenticate, type ConnectionLease } from '../net/registry.js';
-import type { ClientError, ConnectionState, RoomMessage, TransportName } from '../net/types.js';
+import type { ClientError, ConnectionState, RoomMessage, TransportName, TransportPreference } from '../net/types.js';
 
 export interface RoomTarget {
   server: string;
   tenant: string;
   token?: string;
   room: string;
+  transport?: TransportPreference;
 }
 
 export type ChangeKind = 'created' | 'updated' | 'deleted';
@@ -34,8 +35,8 @@ export interface ChangeDetail { kind: ChangeKind; markerId: string; origin: Chan
 export interface ConnectionDetail { state: ConnectionState; transport: TransportName | null }
 export interface ErrorDetail { code: ClientError['code']; message: string; action: OpType | 'connect' | 'auth' }
 
-/** An op's outcome as the UI sees it: `ok`, or the error that rolled it back. */
-export type OpResult = { ok: true } | { ok: false; error: ErrorDetail };
+/** An op's outcome as the UI sees it: `ok`, or the error that rolled it back (and the id to `retry` it by). */
+export type OpResult = { ok: true } | { ok: false; error: ErrorDetail; broadcastId?: string };
 
 type OpBody<T extends OpType> = Omit<Extract<Op, { type: T }>, 'room' | 'broadcastId' | 'type'>;
 
@@ -54,6 +55,8 @@ export class RoomController implements ReactiveController {
   private target?: RoomTarget;
   private resyncing = false;
   private cachedVisible?: { state: RoomState; markers: readonly Marker[] };
+  /** Ops that failed, by broadcastId, for {@link retry}. */
+  private readonly failed = new Map<string, Op>();
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -144,13 +147,28 @@ export class RoomController implements ReactiveController {
     return this.run('delete-marker', { markerId });
   }
 
-  /** Builds the op with a fresh broadcastId, shows it at once, sends it, and rolls it back if it fails. */
-  private async run<T extends OpType>(type: T, body: OpBody<T>): Promise<OpResult> {
+  /**
+   * Sends a failed op again, identical (same broadcastId and ids): if the first attempt was committed after all,
+   * the server's idempotency answers with its ack and no second event. Never happens by itself.
+   */
+  retry(broadcastId: string): Promise<OpResult> {
+    const op = this.failed.get(broadcastId);
+    this.failed.delete(broadcastId);
+    return op && op.room === this.target?.room ? this.send(op) : Promise.resolve({ ok: true });
+  }
+
+  /** Builds the op with a fresh broadcastId and sends it. */
+  private run<T extends OpType>(type: T, body: OpBody<T>): Promise<OpResult> {
+    if (!this.target) return Promise.resolve(this.fail(type, { code: 'unavailable', message: 'Not connected.' }));
+    return this.send({ ...body, type, room: this.target.room, broadcastId: newId() } as unknown as Op);
+  }
+
+  /** Shows the op at once, sends it, and rolls it back (keeping it for `retry`) if it fails. */
+  private async send(op: Op): Promise<OpResult> {
+    const { type, broadcastId } = op;
     const target = this.target;
     const connection = this.lease?.connection;
     if (!target || !connection) return this.fail(type, { code: 'unavailable', message: 'Not connected.' });
-    const broadcastId = newId();
-    const op = { ...body, type, room: target.room, broadcastId } as unknown as Op;
     const author = this.user ?? { id: '', name: '' };
     const kind = changeKind(op, this.markers); // judged before the op shows
     this.state = addPending(this.state, { op, broadcastId, author, createdAt: Date.now() });
@@ -169,11 +187,12 @@ export class RoomController implements ReactiveController {
         this.host.requestUpdate();
       }
       const { code, message } = error as ClientError;
-      return this.fail(type, { code: code ?? 'internal', message: message ?? String(error) });
+      this.failed.set(broadcastId, op);
+      return { ok: false, error: this.fail(type, { code: code ?? 'internal', message: message ?? String(error) }).error, broadcastId };
     }
   }
 
-  private fail(action: ErrorDetail['action'], error: ClientError): OpResult {
+  private fail(action: ErrorDetail['action'], error: ClientError): { ok: false; error: ErrorDetail } {
     const detail: ErrorDetail = { code: error.code, message: error.message, action };
     this.dispatch('image-chat-error', detail);
     return { ok: false, error: detail };
@@ -218,7 +237,7 @@ export class RoomController implements ReactiveController {
   }
 
   private attach(target: RoomTarget): void {
-    this.lease = acquireConnection({ server: target.server, tenant: target.tenant, token: target.token });
+    this.lease = acquireConnection({ server: target.server, tenant: target.tenant, token: target.token, transport: target.transport });
     const connection: Connection = this.lease.connection;
     this.user = connection.user;
     this.connectionState = connection.state;

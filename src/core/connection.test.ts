@@ -89,22 +89,27 @@ describe('Connection', () => {
     connection.close();
   });
 
-  it('fails pending ops when the socket closes, reconnects, and resubscribes from the position', async () => {
+  it('keeps in-flight ops pending across a reconnect; the resync confirms the replayed one and fails the other', async () => {
     mock.timers.enable({ apis: ['setTimeout'] });
     const { connection, socket } = connect();
-    connection.subscribe('r', { onMessage: () => {}, position: () => ({ epoch: 'e1', since: 41 }) });
+    let position = { epoch: 'e1', since: 41 };
+    connection.subscribe('r', { onMessage: (m) => m.type !== 'subscribed' && (position = { epoch: 'e1', since: (m as { seq: number }).seq }), position: () => position });
     openWith(socket);
-    const inFlight = connection.sendOp(op('b1'));
+    const replayed = connection.sendOp(op('b1'));
+    const lost = connection.sendOp(op('b2'));
     socket.close(1006);
-    await assert.rejects(inFlight, { code: 'unavailable' });
     assert.equal(connection.state, 'reconnecting');
-    mock.timers.tick(30_000);
+    mock.timers.tick(30_000); // far beyond the ack timeout: lost ops wait for the resync, not for a timer
     const next = FakeSocket.instances.at(-1)!;
     assert.notEqual(next, socket);
     openWith(next);
     assert.equal(connection.state, 'open');
     assert.deepEqual(next.sent.at(-1), { type: 'subscribe', room: 'r', epoch: 'e1', since: 41 });
     assert.ok(!next.sent.some((m) => m.type === 'resolve-marker')); // never resent by itself
+    next.receive({ type: 'image-chat-updated', room: 'r', seq: 42, broadcastId: 'b1', markerId: 'm', change: { kind: 'marker-resolved', resolved: true } });
+    next.receive({ type: 'subscribed', room: 'r', epoch: 'e1', seq: 42 });
+    assert.deepEqual(await replayed, { type: 'ack', broadcastId: 'b1', seq: 42 });
+    await assert.rejects(lost, { code: 'unavailable' });
     connection.close();
   });
 
@@ -127,7 +132,7 @@ describe('Connection', () => {
     const socket = FakeSocket.instances.at(-1)!;
     socket.open();
     socket.close(4401);
-    assert.deepEqual(errors, ['unauthorized/connect']);
+    assert.deepEqual(errors, ['unauthorized/auth']);
     assert.equal(connection.state, 'closed');
     assert.equal(FakeSocket.instances.length, 1);
   });

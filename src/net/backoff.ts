@@ -7,3 +7,11 @@ export function backoff(step: number, min = 500, max = 20_000, random: () => num
   const ceiling = Math.min(max, min * 2 ** Math.max(0, step));
   return Math.max(min / 2, Math.floor(random() * ceiling));
 }
+
+/**
+ * The retry count to use after a connection closed: back to 0 only when it had stayed up at least `minUptime`
+ * (as reconnecting-websocket does), so a server that accepts and then drops at once still backs off.
+ */
+export function retryStep(step: number, uptimeMs: number, minUptimeMs: number): number {
+  return uptimeMs >= minUptimeMs ? 0 : step;
+}

@@ -1,10 +1,12 @@
 /**
- * One WebSocket to an image-chat server for one tenant and identity, shared by every `<image-chat>` on the page
- * that uses them (see `registry.ts`). It says hello, routes messages to room subscribers, tracks acks by
- * `broadcastId`, and reconnects with jittered backoff, re-subscribing every room from its `epoch`/`seq`.
+ * One link to an image-chat server for one tenant and identity, shared by every `<image-chat>` on the page that
+ * uses them (see `registry.ts`). It picks a transport (WebSocket, or SSE + POST; `transport.ts`), says hello, routes
+ * messages to room subscribers, tracks acks by `broadcastId`, and reconnects with full-jitter backoff,
+ * re-subscribing every room from its `epoch`/`seq`. With `auto`, a WebSocket that can't be established while the
+ * server answers HTTP makes it fall back to SSE, and it tries WebSocket again now and then.
  *
- * It never queues and never resends: an op while not connected fails at once, an op whose ack does not come fails
- * (SPEC §2, STYLE habit 9). Issue 3 replaces the transport layer below `sendFrame`/`receive`; the API stays.
+ * It never queues and never resends (SPEC §2, STYLE habit 9): offline, an op fails at once; with the link down, it
+ * goes by POST or fails. An op whose ack the link lost stays pending until the room's resync settles it.
  */
 import {
   CloseCode,
@@ -13,18 +15,50 @@ import {
   isRoomEvent,
   type AckMessage,
   type ClientMessage,
+  type ErrorMessage,
   type Op,
   type ServerMessage,
   type User,
 } from '../../protocol/index.js';
-import { backoff } from './backoff.js';
+import { settleLostOp } from '../core/resync.js';
+import { backoff, retryStep } from './backoff.js';
+import { afterWebSocketFailure } from './fallback.js';
 import { loadGuestToken, saveGuestToken } from './guest-token.js';
+import { answersHttp, mintGuest, postOp, userFromToken } from './http.js';
+import type { RoomPosition, Transport, TransportEvents } from './transport.js';
+import { SseTransport } from './transport-sse.js';
+import { WebSocketTransport, webSocketUrl } from './transport-websocket.js';
 import { clientError, type ClientError, type ConnectionOptions, type ConnectionState, type RoomMessage, type RoomSubscriber, type TransportName } from './types.js';
 
+export { webSocketUrl };
+
+/** Defaults for every connection's tunables (tests and hosts may change them before connecting). */
+export const CONNECTION_DEFAULTS = {
+  /** An op sent on an open link fails when its ack hasn't come in this time. */
+  ackTimeoutMs: 10_000,
+  /** No message at all for this long (2.5 server ping intervals) means the link is dead. */
+  livenessMs: 2.5 * LIMITS.pingIntervalMs,
+  /** The retry count resets only after a link stayed up this long. */
+  minUptimeMs: 5_000,
+  minDelayMs: 500,
+  maxDelayMs: 20_000,
+  /** WebSocket attempts that never opened, in a row, before `auto` asks whether HTTP gets through. */
+  fallbackAfter: 2,
+  /** How often `auto`, fallen back to SSE, tries WebSocket again. */
+  webSocketRetryMs: 60_000,
+  /** The WebSocket class (Node has none before 22: tests inject `ws`'s). */
+  WebSocket: undefined as typeof WebSocket | undefined,
+};
+
 interface PendingAck {
+  op: Op;
   resolve(ack: AckMessage): void;
   reject(error: ClientError): void;
-  timer: ReturnType<typeof setTimeout>;
+  timer?: ReturnType<typeof setTimeout>;
+  /** Sent as a frame on the current link (POSTs don't depend on it). */
+  framed?: boolean;
+  /** The link went away before the ack: the room's resync settles it. */
+  lost?: boolean;
 }
 
 /** What a connection tells its listeners: state changes (with the user, once known) and connection-level errors. */
@@ -35,44 +69,45 @@ export interface ConnectionListener {
   onError?(error: ClientError, action: 'connect' | 'auth'): void;
 }
 
-/** `http(s)://host/prefix` → `ws(s)://host/prefix/ws`. */
-export function webSocketUrl(server: string): string {
-  const url = new URL(server);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/ws`;
-  url.search = '';
-  url.hash = '';
-  return url.toString();
-}
-
 function isOffline(): boolean {
   return typeof navigator !== 'undefined' && navigator.onLine === false;
 }
 
+const LOST = 'The connection was lost before the server confirmed this change: it was not saved.';
+
 export class Connection {
   state: ConnectionState = 'connecting';
-  /** The transport in use while open; `null` otherwise. Only WebSocket exists until issue 3. */
+  /** The transport in use while open; `null` otherwise. */
   transport: TransportName | null = null;
   /** Who the server says we are (from `welcome`); null until the first welcome. */
   user: User | null = null;
 
-  private socket?: WebSocket;
+  private link?: Transport;
+  private generation = 0;
   private readonly rooms = new Map<string, Set<RoomSubscriber>>();
   private readonly acks = new Map<string, PendingAck>();
   private readonly listeners = new Set<ConnectionListener>();
   private attempt = 0;
+  private openedAt = 0;
+  private webSocketFailures = 0;
+  private onSse = false;
   private everOpened = false;
   private retryTimer?: ReturnType<typeof setTimeout>;
+  private livenessTimer?: ReturnType<typeof setTimeout>;
+  private probeTimer?: ReturnType<typeof setTimeout>;
   private closed = false;
-  /** Whether this socket has had its welcome: later welcomes answer an `auth` and need no re-subscribing. */
+  /** Stopped after 4401/4403 until a new token comes. */
+  private refused = false;
   private welcomed = false;
   private authPending = false;
-  private readonly ackTimeoutMs: number;
   private _options: ConnectionOptions;
+  private readonly o: typeof CONNECTION_DEFAULTS;
 
   constructor(options: ConnectionOptions) {
     this._options = options;
-    this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.o = { ...CONNECTION_DEFAULTS };
+    for (const [key, value] of Object.entries(options)) if (value !== undefined && key in this.o) Object.assign(this.o, { [key]: value });
+    this.onSse = options.transport === 'sse';
     globalThis.addEventListener?.('online', this.handleOnline);
     globalThis.addEventListener?.('offline', this.handleOffline);
     this.connect();
@@ -84,13 +119,18 @@ export class Connection {
 
   /**
    * Switches to a fresh token in place (the `auth` message): subscriptions stay, and every element on this
-   * connection now acts as the token's user. Before the socket is open, the next `hello` carries it.
+   * connection now acts as the token's user. Before the link is open, the next `hello` carries it; after a 4401,
+   * it reconnects with it at once.
    */
   authenticate(token: string): void {
     this._options = { ...this._options, token };
-    if (this.state === 'open') {
+    if (this.refused) {
+      this.refused = false;
+      this.attempt = 0;
+      this.connect();
+    } else if (this.state === 'open') {
       this.authPending = true;
-      this.sendFrame({ type: 'auth', token });
+      this.link?.send({ type: 'auth', token });
     }
   }
 
@@ -114,6 +154,7 @@ export class Connection {
       const current = this.rooms.get(room);
       if (!current?.delete(subscriber) || current.size > 0) return;
       this.rooms.delete(room);
+      for (const [id, p] of this.acks) if (p.lost && p.op.room === room) this.settleAck(id, (a) => a.reject(clientError('unavailable', LOST)));
       if (this.state === 'open') this.sendFrame({ type: 'unsubscribe', room });
     };
   }
@@ -124,29 +165,28 @@ export class Connection {
   }
 
   /**
-   * Sends an op and resolves with its ack. Rejects with a {@link ClientError} on the server's `error` for this
-   * `broadcastId`, when no ack comes within the timeout, when the socket closes first, or at once when not connected.
+   * Sends an op and resolves with its ack (or with the op's own event, should that come first and the ack never).
+   * Rejects with a {@link ClientError}: at once when offline; on the server's `error`; when no ack comes in time;
+   * with the link down and the server unreachable by POST; or when the room's resync shows it was never committed.
    */
   sendOp(op: Op): Promise<AckMessage> {
-    if (this.state !== 'open' || !this.socket) {
-      return Promise.reject(
-        isOffline()
-          ? clientError('offline', 'The browser is offline.')
-          : clientError('unavailable', 'Not connected to the image-chat server.'),
-      );
-    }
+    if (isOffline()) return Promise.reject(clientError('offline', 'The browser is offline.'));
     const frame = JSON.stringify(op);
     // A frame over the limit would make the server close the socket (1009) for everyone on it: refuse it here.
     if (new TextEncoder().encode(frame).length > LIMITS.maxFrameBytes) {
       return Promise.reject(clientError('too-large', 'This change is too large to send.'));
     }
     return new Promise<AckMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.acks.delete(op.broadcastId);
-        reject(clientError('unavailable', 'The server did not confirm this change in time.'));
-      }, this.ackTimeoutMs);
-      this.acks.set(op.broadcastId, { resolve, reject, timer });
-      this.socket!.send(frame);
+      const pending: PendingAck = { op, resolve, reject };
+      pending.timer = setTimeout(() => {
+        if (!pending.lost) this.settleAck(op.broadcastId, (p) => p.reject(clientError('unavailable', 'The server did not confirm this change in time.')));
+      }, this.o.ackTimeoutMs);
+      this.acks.set(op.broadcastId, pending);
+      const link = this.link;
+      if (this.state === 'open' && link?.framesOps) {
+        pending.framed = true;
+        link.sendOp(frame);
+      } else this.post(pending);
     });
   }
 
@@ -155,83 +195,94 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.probeTimer);
     globalThis.removeEventListener?.('online', this.handleOnline);
     globalThis.removeEventListener?.('offline', this.handleOffline);
-    this.failAcks();
-    this.socket?.close(CloseCode.normal);
-    this.socket = undefined;
+    for (const id of [...this.acks.keys()]) this.settleAck(id, (p) => p.reject(clientError('unavailable', LOST)));
+    this.drop();
     this.setState('closed');
   }
 
   private connect(): void {
     if (this.closed) return;
     clearTimeout(this.retryTimer);
-    if (isOffline()) {
-      this.setState('offline');
+    this.drop();
+    if (isOffline()) return this.setState('offline');
+    this.setState(this.everOpened || this.attempt > 0 ? 'reconnecting' : 'connecting');
+    const generation = ++this.generation;
+    const current = <A extends unknown[]>(f: (...args: A) => void) => (...args: A) => {
+      if (generation === this.generation) f(...args);
+    };
+    const events: TransportEvents = {
+      onOpen: current(() => {
+        const token = this._options.token ?? loadGuestToken(this._options.server, this._options.tenant);
+        this.sendFrame({ type: 'hello', protocol: PROTOCOL_VERSION, tenant: this._options.tenant, ...(token ? { token } : {}) });
+      }),
+      onMessage: current((m: ServerMessage) => this.receive(m)),
+      onClose: current((code: number) => this.handleClose(code)),
+    };
+    const { server, tenant } = this._options;
+    if (this.onSse) {
+      void this.identity().then(
+        current(({ token, user }: { token?: string; user: User | null }) => {
+          this.link = new SseTransport(server, tenant, token, user, () => this.positions(), events);
+        }),
+      );
       return;
     }
-    this.setState(this.everOpened || this.attempt > 0 ? 'reconnecting' : 'connecting');
-    let socket: WebSocket;
     try {
-      socket = new WebSocket(webSocketUrl(this.options.server));
+      this.link = new WebSocketTransport(server, events, this.o.WebSocket ?? WebSocket);
+      this.alive(); // an upgrade that hangs counts as dead too
     } catch (error) {
       // Only a malformed URL throws here: a configuration mistake, so say it plainly and stop.
-      this.emitError(clientError('unavailable', `Cannot connect to ${this.options.server}: ${String(error)}`), 'connect');
+      this.emitError(clientError('unavailable', `Cannot connect to ${server}: ${String(error)}`), 'connect');
       this.setState('closed');
-      return;
     }
-    this.socket = socket;
-    this.welcomed = false;
-    socket.onopen = () => {
-      const token = this.options.token ?? loadGuestToken(this.options.server, this.options.tenant);
-      this.sendFrame({ type: 'hello', protocol: PROTOCOL_VERSION, tenant: this.options.tenant, ...(token ? { token } : {}) });
-    };
-    socket.onmessage = (event) => {
-      if (this.socket === socket && typeof event.data === 'string') this.receive(event.data);
-    };
-    socket.onclose = (event) => {
-      if (this.socket === socket) this.handleClose(event.code);
-    };
   }
 
-  private receive(data: string): void {
-    let message: ServerMessage;
+  /** Who the SSE stream and POSTs act as: the token, else the stored guest, else a new guest from the server. */
+  private async identity(): Promise<{ token?: string; user: User | null }> {
+    const { server, tenant, token = loadGuestToken(server, tenant) } = this._options;
+    if (token) return { token, user: userFromToken(token) };
     try {
-      message = JSON.parse(data) as ServerMessage;
+      const guest = await mintGuest(server, tenant);
+      saveGuestToken(server, tenant, guest.token);
+      return guest;
     } catch {
-      return; // not ours to crash on; the server only sends JSON
+      return { user: null }; // no guests here: read-only
     }
+  }
+
+  private receive(message: ServerMessage): void {
+    this.alive();
     switch (message.type) {
       case 'welcome': {
         this.user = message.user;
         const first = !this.welcomed;
         this.welcomed = true;
         this.authPending = false;
-        if (message.guestToken && !this.options.token) {
-          saveGuestToken(this.options.server, this.options.tenant, message.guestToken);
-        }
-        this.attempt = 0;
-        this.everOpened = true;
-        this.transport = 'websocket';
-        if (first) {
-          this.setState('open');
-          for (const room of this.rooms.keys()) this.sendFrame(this.subscribeFrame(room));
-        } else {
+        if (message.guestToken && !this._options.token) saveGuestToken(this._options.server, this._options.tenant, message.guestToken);
+        if (!first) {
           for (const listener of this.listeners) listener.onUser?.(message.user);
+          return;
         }
+        this.openedAt = Date.now();
+        this.everOpened = true;
+        this.transport = this.link?.name ?? null;
+        if (this.transport === 'websocket') {
+          this.webSocketFailures = 0;
+          for (const room of this.rooms.keys()) this.sendFrame(this.subscribeFrame(room));
+        } else if (this._options.transport !== 'sse') {
+          this.scheduleWebSocketProbe();
+        }
+        this.setState('open');
         return;
       }
       case 'ack':
-        this.settleAck(message.broadcastId, (p) => p.resolve(message));
-        return;
       case 'error':
-        if (message.broadcastId && this.acks.has(message.broadcastId)) {
-          this.settleAck(message.broadcastId, (p) => p.reject(clientError(message.code, message.message)));
-        } else if (message.room) {
-          this.route(message.room, message);
-        } else if (message.broadcastId === undefined) {
-          this.emitError(clientError(message.code, message.message), 'connect');
-        }
+        if (message.broadcastId && this.acks.has(message.broadcastId)) return this.reply(message);
+        if (message.type === 'error' && message.room) this.route(message.room, message);
+        else if (message.type === 'error' && message.broadcastId === undefined) this.emitError(clientError(message.code, message.message), 'connect');
         return;
       case 'batch':
         for (const event of message.events) this.route(event.room, event);
@@ -247,8 +298,56 @@ export class Connection {
     }
   }
 
+  /** Delivers a room message, then settles the ops it confirms (their event) or, after a resync, fails. */
   private route(room: string, message: RoomMessage): void {
     for (const subscriber of this.rooms.get(room) ?? []) subscriber.onMessage(message);
+    for (const [id, p] of this.acks) {
+      if (p.op.room !== room) continue;
+      if ('broadcastId' in message && message.broadcastId === id && 'seq' in message) {
+        this.settleAck(id, (a) => a.resolve({ type: 'ack', broadcastId: id, seq: message.seq }));
+      } else if (p.lost && (message.type !== 'subscribed' || this.caughtUp(room, message))) {
+        const outcome = settleLostOp(p.op, message);
+        if (outcome === 'failed') this.settleAck(id, (a) => a.reject(clientError('unavailable', LOST)));
+        // Confirmed by a snapshot: its seq is applied, so the op retires.
+        else if (outcome === 'confirmed' && message.type === 'snapshot') this.settleAck(id, (a) => a.resolve({ type: 'ack', broadcastId: id, seq: message.seq }));
+      }
+    }
+  }
+
+  /** Whether every subscriber of the room stands where `subscribed` says the server is (else a resync follows). */
+  private caughtUp(room: string, message: { epoch: string; seq: number }): boolean {
+    return [...(this.rooms.get(room) ?? [])].every((s) => {
+      const p = s.position();
+      return p?.epoch === message.epoch && p.since >= message.seq;
+    });
+  }
+
+  private reply(message: AckMessage | ErrorMessage): void {
+    this.settleAck(message.broadcastId!, (p) =>
+      message.type === 'ack' ? p.resolve(message) : p.reject(clientError(message.code, message.message)),
+    );
+  }
+
+  /** An op by `POST`: the SSE transport's way up, and WebSocket's while its link is down. */
+  private post(pending: PendingAck): void {
+    const { server, tenant, token = loadGuestToken(server, tenant) } = this._options;
+    postOp(server, tenant, token, pending.op).then(
+      (reply) => this.reply({ ...reply, broadcastId: pending.op.broadcastId }),
+      () => {
+        if (this.state !== 'open') {
+          this.settleAck(pending.op.broadcastId, (p) => p.reject(clientError('unavailable', 'The image-chat server cannot be reached.')));
+        } else {
+          // Sent, maybe committed, answer lost: a resync of its room tells.
+          this.lose(pending);
+          this.resubscribe(pending.op.room);
+        }
+      },
+    );
+  }
+
+  private lose(pending: PendingAck): void {
+    clearTimeout(pending.timer);
+    pending.lost = true;
   }
 
   private settleAck(broadcastId: string, settle: (pending: PendingAck) => void): void {
@@ -259,56 +358,110 @@ export class Connection {
     settle(pending);
   }
 
-  private failAcks(): void {
-    for (const id of [...this.acks.keys()]) {
-      this.settleAck(id, (p) => p.reject(clientError('unavailable', 'The connection closed before the server confirmed this change.')));
-    }
+  /** Closes the current link without reporting it; ops sent over it that await an ack are now lost. */
+  private drop(): void {
+    clearTimeout(this.livenessTimer);
+    this.generation++;
+    this.link?.close();
+    this.link = undefined;
+    this.transport = null;
+    this.welcomed = false;
+    for (const p of this.acks.values()) if (p.framed) this.lose(p);
   }
 
   private handleClose(code: number): void {
-    this.socket = undefined;
-    this.transport = null;
-    this.failAcks();
+    const link = this.link;
+    this.drop();
+    const uptime = this.openedAt ? Date.now() - this.openedAt : 0;
+    this.openedAt = 0;
     if (this.closed) return;
-    if (code === CloseCode.unauthorized && !this.options.token && loadGuestToken(this.options.server, this.options.tenant)) {
+    const { server, tenant, token } = this._options;
+    if (code === CloseCode.unauthorized && !token && loadGuestToken(server, tenant)) {
       // A stored guest token the server no longer accepts (a new database): start over as a new guest.
-      saveGuestToken(this.options.server, this.options.tenant, undefined);
-      this.attempt = 0;
-      this.connect();
-      return;
+      saveGuestToken(server, tenant, undefined);
+      return this.connect();
     }
     if (code === CloseCode.unauthorized || code === CloseCode.forbidden) {
-      const errorCode = code === CloseCode.unauthorized ? 'unauthorized' : 'forbidden';
-      this.emitError(clientError(errorCode, 'The server refused this connection.'), this.authPending ? 'auth' : 'connect');
-      this.setState('closed');
-      return;
+      // No reconnect storm: wait for a new token (`authenticate`), which re-opens at once.
+      this.refused = true;
+      for (const id of [...this.acks.keys()]) this.settleAck(id, (p) => p.reject(clientError('unavailable', LOST)));
+      const unauthorized = code === CloseCode.unauthorized;
+      this.emitError(clientError(unauthorized ? 'unauthorized' : 'forbidden', 'The server refused this connection.'), unauthorized ? 'auth' : 'connect');
+      return this.setState('closed');
     }
-    if (isOffline()) {
-      this.setState('offline');
-      return;
+    if (isOffline()) return this.setState('offline');
+    this.attempt = retryStep(this.attempt, uptime, this.o.minUptimeMs);
+    if (link?.name === 'websocket' && !link.opened) {
+      const next = afterWebSocketFailure(this._options.transport ?? 'auto', ++this.webSocketFailures, this.o.fallbackAfter);
+      if (next === 'ask-http') {
+        this.setState('reconnecting');
+        const generation = this.generation;
+        void answersHttp(server).then((up) => {
+          if (generation !== this.generation || this.closed) return;
+          if (afterWebSocketFailure('auto', this.webSocketFailures, this.o.fallbackAfter, up) === 'sse') {
+            this.onSse = true;
+            this.attempt = 0;
+            this.connect();
+          } else this.retryLater();
+        });
+        return;
+      }
     }
+    this.retryLater();
+  }
+
+  private retryLater(): void {
     this.setState('reconnecting');
-    this.retryTimer = setTimeout(() => this.connect(), backoff(this.attempt++));
+    this.retryTimer = setTimeout(() => this.connect(), backoff(this.attempt++, this.o.minDelayMs, this.o.maxDelayMs));
+  }
+
+  /** On SSE by fallback: now and then, see whether a WebSocket gets through; if it does, switch back. */
+  private scheduleWebSocketProbe(): void {
+    clearTimeout(this.probeTimer);
+    this.probeTimer = setTimeout(() => {
+      if (this.closed || !this.onSse) return;
+      const Socket = this.o.WebSocket ?? WebSocket;
+      const probe = new Socket(webSocketUrl(this._options.server));
+      probe.onerror = () => {};
+      probe.onopen = () => {
+        probe.onclose = null;
+        probe.close(CloseCode.normal);
+        this.onSse = false;
+        this.webSocketFailures = 0;
+        this.connect();
+      };
+      probe.onclose = () => this.scheduleWebSocketProbe();
+    }, this.o.webSocketRetryMs);
+  }
+
+  /** Any message proves the link alive; none for `livenessMs` (the server pings more often) means it is dead. */
+  private alive(): void {
+    clearTimeout(this.livenessTimer);
+    this.livenessTimer = setTimeout(() => this.link && this.handleClose(1006), this.o.livenessMs);
   }
 
   private readonly handleOnline = (): void => {
-    if (!this.closed && !this.socket) {
+    if (!this.closed && !this.refused && !this.link) {
       this.attempt = 0;
       this.connect();
     }
   };
 
   private readonly handleOffline = (): void => {
-    if (this.closed) return;
+    if (this.closed || this.refused) return;
     // Browsers may keep a dead socket open: drop it ourselves so ops fail fast with `offline`.
     clearTimeout(this.retryTimer);
-    const socket = this.socket;
-    this.socket = undefined;
-    this.transport = null;
-    socket?.close();
-    this.failAcks();
+    this.drop();
     this.setState('offline');
   };
+
+  /** Every room with where to resume it (for the SSE stream's URL). */
+  private positions(): RoomPosition[] {
+    return [...this.rooms.keys()].map((room) => {
+      const frame = this.subscribeFrame(room) as RoomPosition;
+      return { room, epoch: frame.epoch, since: frame.since };
+    });
+  }
 
   private subscribeFrame(room: string): ClientMessage {
     // Resume from the furthest-behind subscriber: those ahead drop the replayed events as stale.
@@ -323,7 +476,7 @@ export class Connection {
   }
 
   private sendFrame(message: ClientMessage): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    this.link?.send(message);
   }
 
   private setState(state: ConnectionState): void {

@@ -27,8 +27,17 @@ export interface ConnectionOptions {
   tenant: string;
   /** A signed user token; without one the connection is a guest (kept in localStorage). */
   token?: string;
-  /** How long to wait for an op's ack before failing it. */
+  /** `auto` (WebSocket, falling back to SSE), `websocket` or `sse`. */
+  transport?: TransportPreference;
+  /** Tunables; see `CONNECTION_DEFAULTS` in connection.ts. */
   ackTimeoutMs?: number;
+  livenessMs?: number;
+  minUptimeMs?: number;
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  fallbackAfter?: number;
+  webSocketRetryMs?: number;
+  WebSocket?: typeof WebSocket;
 }
 
 /** Makes a ClientError that is also an Error (useful stacks in consoles, `instanceof` in tests). */
