@@ -11,6 +11,7 @@ import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
 /** Starts the image-chat server with the test run and tells the test pages where it is. */
 function imageChatServer() {
   let running;
+  let proxy;
   let dataDir;
   return {
     name: 'image-chat-server',
@@ -19,14 +20,18 @@ function imageChatServer() {
       const { startServer } = await import('./server/server.ts');
       dataDir = await mkdtemp(join(tmpdir(), 'image-chat-wtr-'));
       running = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' });
+      // A real reverse proxy in front of it that passes HTTP (SSE included) and refuses WebSocket upgrades.
+      const { startUpgradeRefusingProxy } = await import('./test-support/upgrade-refusing-proxy.ts');
+      proxy = await startUpgradeRefusingProxy(running.url);
     },
     async serverStop() {
+      await proxy?.close();
       await running?.close();
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
     serve(context) {
       if (context.path === '/__image-chat-server') {
-        return { body: JSON.stringify({ url: running.url, port: running.port }), type: 'json' };
+        return { body: JSON.stringify({ url: running.url, port: running.port, proxyUrl: proxy.url, refusedUpgrades: proxy.refusedUpgrades }), type: 'json' };
       }
     },
   };

@@ -18,10 +18,17 @@ export interface ComposerProps {
   onInput(value: string): void;
   onSubmit(): void;
   onCancel?(): void;
+  /** Offered with the error when the failed op can be sent again. */
+  onRetry?(): void;
 }
 
 /** Characters left before the counter appears: a hint near the limit, not noise on every comment. */
 const COUNTER_THRESHOLD = 200;
+
+/** The Retry button that goes with an inline error (resends the identical op). */
+export function retryButton(strings: Strings, onRetry?: () => void): TemplateResult | typeof nothing {
+  return onRetry ? html`<button type="button" class="link-button retry" @click=${onRetry}>${strings.retry}</button>` : nothing;
+}
 
 export function composer(p: ComposerProps): TemplateResult {
   const remaining = LIMITS.maxCommentLength - p.value.length;
@@ -46,7 +53,7 @@ export function composer(p: ComposerProps): TemplateResult {
         @input=${(e: InputEvent) => p.onInput((e.target as HTMLTextAreaElement).value)}
         @keydown=${keydown}
       ></textarea>
-      ${p.error ? html`<p class="error" id=${`${p.id}-error`} role="alert">${p.error}</p>` : nothing}
+      ${p.error ? html`<p class="error" id=${`${p.id}-error`} role="alert">${p.error} ${retryButton(p.strings, p.onRetry)}</p>` : nothing}
       <div class="composer-actions">
         <span class="counter ${remaining < 0 ? 'over' : ''}" aria-live="polite">
           ${remaining <= COUNTER_THRESHOLD ? p.strings.charactersLeft(Math.max(0, remaining)) : ''}

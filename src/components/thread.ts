@@ -7,7 +7,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Comment, Marker, User } from '../../protocol/index.js';
 import { mayModify } from '../core/rights.js';
 import { relativeTime, type Strings, type SupportedLocale } from '../i18n/index.js';
-import { composer } from './composer.js';
+import { composer, retryButton } from './composer.js';
 
 export interface ThreadHandlers {
   onClose(): void;
@@ -20,6 +20,8 @@ export interface ThreadHandlers {
   onDeleteComment(comment: Comment): void;
   onResolve(resolved: boolean): void;
   onDeleteMarker(): void;
+  /** Offered with an error when the failed op can be sent again. */
+  onRetry?(): void;
 }
 
 export interface ThreadProps extends ThreadHandlers {
@@ -96,6 +98,7 @@ function commentItem(p: ThreadProps, comment: Comment): TemplateResult {
               submitLabel: s.save,
               strings: s,
               error: p.errors.edit,
+              onRetry: p.onRetry,
               onInput: p.onEditInput,
               onSubmit: p.onEditSave,
               onCancel: p.onEditCancel,
@@ -124,7 +127,7 @@ export function thread(p: ThreadProps, id: string, style: string, onKeydown: (e:
         </button>`
     : nothing;
   const body = html`
-    ${p.errors.thread ? html`<p class="error thread-error" role="alert">${p.errors.thread}</p>` : nothing}
+    ${p.errors.thread ? html`<p class="error thread-error" role="alert">${p.errors.thread} ${retryButton(s, p.onRetry)}</p>` : nothing}
     <ol class="comments">${m.comments.map((c) => commentItem(p, c))}</ol>
     ${p.readonly
       ? nothing
@@ -136,6 +139,7 @@ export function thread(p: ThreadProps, id: string, style: string, onKeydown: (e:
           submitLabel: s.submitReply,
           strings: s,
           error: p.errors.reply,
+          onRetry: p.onRetry,
           onInput: p.onReplyInput,
           onSubmit: p.onReply,
         })}

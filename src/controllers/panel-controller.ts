@@ -21,6 +21,9 @@ export interface InlineErrors {
 
 type Host = ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode };
 
+/** Failures worth a Retry: the same op may well succeed later (not so a refusal like `forbidden`). */
+const RETRYABLE = new Set(['offline', 'unavailable', 'internal', 'rate-limited']);
+
 export class PanelController implements ReactiveController {
   draft: { x: number; y: number } | null = null;
   draftText = '';
@@ -28,6 +31,8 @@ export class PanelController implements ReactiveController {
   replyText = '';
   editing: { commentId: string; text: string } | null = null;
   errors: InlineErrors = {};
+  /** The failed op the inline error offers to retry, with how to show it again and how to report the outcome. */
+  private failure?: { broadcastId: string; before(): void; after(result: OpResult): void };
 
   constructor(
     private readonly host: Host,
@@ -64,14 +69,37 @@ export class PanelController implements ReactiveController {
     const text = this.draftText.trim();
     if (!draft || !text) return;
     const markerId = newId();
-    this.set({ draft: null, draftText: '' });
-    this.open(markerId);
-    const result = await this.room.createMarker(draft.x, draft.y, text, markerId);
-    if (!result.ok && !this.draft) {
+    const before = () => {
+      this.set({ draft: null, draftText: '' });
+      this.open(markerId);
+    };
+    const after = (result: OpResult) => {
+      if (result.ok || this.draft) return;
       // Back where the user acted, with what they typed and why it failed.
       this.set({ openId: null, draft, draftText: text, errors: { draft: this.message(result) } });
+      this.offer(result, before, after);
       this.focusAfterRender('#draft-text');
-    }
+    };
+    before();
+    after(await this.room.createMarker(draft.x, draft.y, text, markerId));
+  }
+
+  /** Whether the inline error shown can be retried. */
+  get canRetry(): boolean {
+    return !!this.failure;
+  }
+
+  /** Resends the failed op the inline error is about — identical (same broadcastId and ids), never by itself. */
+  async retry(): Promise<void> {
+    const failure = this.failure;
+    this.failure = undefined;
+    if (!failure) return;
+    failure.before();
+    failure.after(await this.room.retry(failure.broadcastId));
+  }
+
+  private offer(result: OpResult, before: () => void, after: (result: OpResult) => void): void {
+    this.failure = !result.ok && result.broadcastId && RETRYABLE.has(result.error.code) ? { broadcastId: result.broadcastId, before, after } : undefined;
   }
 
   /** Opens a marker's thread and moves focus into it. */
@@ -96,16 +124,21 @@ export class PanelController implements ReactiveController {
   async reply(marker: Marker): Promise<void> {
     const text = this.replyText.trim();
     if (!text) return;
-    this.set({ replyText: '', errors: { ...this.errors, reply: undefined } });
-    // The new comment is at the bottom of the list: bring it into view.
-    void this.host.updateComplete.then(() => {
-      const list = this.host.renderRoot.querySelector('.comments');
-      if (list) list.scrollTop = list.scrollHeight;
-    });
-    const result = await this.room.addComment(marker.id, text);
-    if (!result.ok && this.openId === marker.id) {
+    const before = () => {
+      this.set({ replyText: '', errors: { ...this.errors, reply: undefined } });
+      // The new comment is at the bottom of the list: bring it into view.
+      void this.host.updateComplete.then(() => {
+        const list = this.host.renderRoot.querySelector('.comments');
+        if (list) list.scrollTop = list.scrollHeight;
+      });
+    };
+    const after = (result: OpResult) => {
+      if (result.ok || this.openId !== marker.id) return;
       this.set({ replyText: this.replyText || text, errors: { ...this.errors, reply: this.message(result) } });
-    }
+      this.offer(result, before, after);
+    };
+    before();
+    after(await this.room.addComment(marker.id, text));
   }
 
   startEdit(commentId: string, text: string): void {
@@ -116,20 +149,26 @@ export class PanelController implements ReactiveController {
   async saveEdit(marker: Marker): Promise<void> {
     const editing = this.editing;
     if (!editing || !editing.text.trim()) return;
-    this.set({ editing: null });
-    const result = await this.room.editComment(marker.id, editing.commentId, editing.text.trim());
-    if (!result.ok && this.openId === marker.id) {
+    const before = () => this.set({ editing: null });
+    const after = (result: OpResult) => {
+      if (result.ok || this.openId !== marker.id) return;
       this.set({ editing, errors: { ...this.errors, edit: this.message(result) } });
-    }
+      this.offer(result, before, after);
+    };
+    before();
+    after(await this.room.editComment(marker.id, editing.commentId, editing.text.trim()));
   }
 
   /** Resolve, delete comment, delete marker: on failure the thread (re)opens with the message. */
   async threadOp(marker: Marker, op: () => Promise<OpResult>): Promise<void> {
-    this.set({ errors: {} });
-    const result = await op();
-    if (!result.ok && this.room.markers.some((m) => m.id === marker.id)) {
+    const before = () => this.set({ errors: {} });
+    const after = (result: OpResult) => {
+      if (result.ok || !this.room.markers.some((m) => m.id === marker.id)) return;
       this.set({ openId: marker.id, errors: { thread: this.message(result, false) } });
-    }
+      this.offer(result, before, after);
+    };
+    before();
+    after(await op());
   }
 
   /** Shows a failure that has no panel of its own (a drag). */

@@ -47,4 +47,5 @@ export const en: Strings = {
     internal: 'Something went wrong on the server: this change was not saved.',
   },
   keptText: 'Your text is kept: try again.',
+  retry: 'Retry',
 };

@@ -48,4 +48,5 @@ export const ptBR: Strings = {
     internal: 'Algo deu errado no servidor: esta alteração não foi salva.',
   },
   keptText: 'Seu texto foi mantido: tente de novo.',
+  retry: 'Tentar de novo',
 };

@@ -34,4 +34,6 @@ export interface Strings {
   errors: Record<ErrorCode, string>;
   /** A retry hint after an error, when what the user typed was kept. */
   keptText: string;
+  /** The button that sends a failed change again. */
+  retry: string;
 }

@@ -44,6 +44,11 @@ export const CONNECTION_DEFAULTS = {
   maxDelayMs: 20_000,
   /** WebSocket attempts that never opened, in a row, before `auto` asks whether HTTP gets through. */
   fallbackAfter: 2,
+  /**
+   * How long an op whose answer the link lost waits for its room's resync before it fails anyway (the server may
+   * stay out of reach); long enough to outlast the longest backoff. A Retry of it is safe (idempotency).
+   */
+  lostTimeoutMs: 30_000,
   /** How often `auto`, fallen back to SSE, tries WebSocket again. */
   webSocketRetryMs: 60_000,
   /** The WebSocket class (Node has none before 22: tests inject `ws`'s). */
@@ -74,6 +79,7 @@ function isOffline(): boolean {
 }
 
 const LOST = 'The connection was lost before the server confirmed this change: it was not saved.';
+const UNCONFIRMED = 'The connection was lost and this change could not be confirmed: retry to make sure it is saved.';
 
 export class Connection {
   state: ConnectionState = 'connecting';
@@ -90,6 +96,7 @@ export class Connection {
   private attempt = 0;
   private openedAt = 0;
   private webSocketFailures = 0;
+  private httpAnswered = false;
   private onSse = false;
   private everOpened = false;
   private retryTimer?: ReturnType<typeof setTimeout>;
@@ -98,6 +105,7 @@ export class Connection {
   private closed = false;
   /** Stopped after 4401/4403 until a new token comes. */
   private refused = false;
+  private refusal?: string;
   private welcomed = false;
   private authPending = false;
   private _options: ConnectionOptions;
@@ -186,7 +194,15 @@ export class Connection {
       if (this.state === 'open' && link?.framesOps) {
         pending.framed = true;
         link.sendOp(frame);
-      } else this.post(pending);
+      } else if (this.state === 'open') this.post(pending);
+      else {
+        // The link is down: POST, but only once the server is seen to answer, so that an op reported
+        // `unavailable` surely never reached it.
+        const { server } = this._options;
+        void answersHttp(server).then((up) =>
+          up ? this.post(pending) : this.settleAck(op.broadcastId, (p) => p.reject(clientError('unavailable', 'The image-chat server cannot be reached.'))),
+        );
+      }
     });
   }
 
@@ -271,6 +287,7 @@ export class Connection {
         this.transport = this.link?.name ?? null;
         if (this.transport === 'websocket') {
           this.webSocketFailures = 0;
+          this.httpAnswered = false;
           for (const room of this.rooms.keys()) this.sendFrame(this.subscribeFrame(room));
         } else if (this._options.transport !== 'sse') {
           this.scheduleWebSocketProbe();
@@ -282,7 +299,11 @@ export class Connection {
       case 'error':
         if (message.broadcastId && this.acks.has(message.broadcastId)) return this.reply(message);
         if (message.type === 'error' && message.room) this.route(message.room, message);
-        else if (message.type === 'error' && message.broadcastId === undefined) this.emitError(clientError(message.code, message.message), 'connect');
+        else if (message.type === 'error' && message.broadcastId === undefined) {
+          // A refusal comes with its close (4401/4403) right after: reported once, then, with this message.
+          if (message.code === 'unauthorized' || message.code === 'forbidden') this.refusal = message.message;
+          else this.emitError(clientError(message.code, message.message), 'connect');
+        }
         return;
       case 'batch':
         for (const event of message.events) this.route(event.room, event);
@@ -334,20 +355,21 @@ export class Connection {
     postOp(server, tenant, token, pending.op).then(
       (reply) => this.reply({ ...reply, broadcastId: pending.op.broadcastId }),
       () => {
-        if (this.state !== 'open') {
-          this.settleAck(pending.op.broadcastId, (p) => p.reject(clientError('unavailable', 'The image-chat server cannot be reached.')));
-        } else {
-          // Sent, maybe committed, answer lost: a resync of its room tells.
-          this.lose(pending);
-          this.resubscribe(pending.op.room);
-        }
+        // Sent, maybe committed, answer lost: a resync of its room tells (now, or after the reconnect).
+        this.lose(pending);
+        this.resubscribe(pending.op.room);
       },
     );
   }
 
   private lose(pending: PendingAck): void {
+    if (pending.lost) return;
     clearTimeout(pending.timer);
     pending.lost = true;
+    pending.timer = setTimeout(
+      () => this.settleAck(pending.op.broadcastId, (p) => p.reject(clientError('unavailable', UNCONFIRMED))),
+      this.o.lostTimeoutMs,
+    );
   }
 
   private settleAck(broadcastId: string, settle: (pending: PendingAck) => void): void {
@@ -386,23 +408,26 @@ export class Connection {
       this.refused = true;
       for (const id of [...this.acks.keys()]) this.settleAck(id, (p) => p.reject(clientError('unavailable', LOST)));
       const unauthorized = code === CloseCode.unauthorized;
-      this.emitError(clientError(unauthorized ? 'unauthorized' : 'forbidden', 'The server refused this connection.'), unauthorized ? 'auth' : 'connect');
+      this.emitError(clientError(unauthorized ? 'unauthorized' : 'forbidden', this.refusal ?? 'The server refused this connection.'), unauthorized ? 'auth' : 'connect');
       return this.setState('closed');
     }
     if (isOffline()) return this.setState('offline');
     this.attempt = retryStep(this.attempt, uptime, this.o.minUptimeMs);
     if (link?.name === 'websocket' && !link.opened) {
-      const next = afterWebSocketFailure(this._options.transport ?? 'auto', ++this.webSocketFailures, this.o.fallbackAfter);
+      const next = afterWebSocketFailure(this._options.transport ?? 'auto', ++this.webSocketFailures, this.o.fallbackAfter, this.httpAnswered);
+      this.httpAnswered = false;
+      if (next === 'sse') {
+        this.onSse = true;
+        return this.connect();
+      }
       if (next === 'ask-http') {
         this.setState('reconnecting');
         const generation = this.generation;
         void answersHttp(server).then((up) => {
           if (generation !== this.generation || this.closed) return;
-          if (afterWebSocketFailure('auto', this.webSocketFailures, this.o.fallbackAfter, up) === 'sse') {
-            this.onSse = true;
-            this.attempt = 0;
-            this.connect();
-          } else this.retryLater();
+          if (!up) return this.retryLater();
+          this.httpAnswered = true;
+          this.connect(); // one more WebSocket at once: if it fails too, HTTP gets through and upgrades don't
         });
         return;
       }

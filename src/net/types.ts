@@ -36,6 +36,7 @@ export interface ConnectionOptions {
   minDelayMs?: number;
   maxDelayMs?: number;
   fallbackAfter?: number;
+  lostTimeoutMs?: number;
   webSocketRetryMs?: number;
   WebSocket?: typeof WebSocket;
 }

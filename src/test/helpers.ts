@@ -16,6 +16,12 @@ export async function serverUrl(): Promise<string> {
   return cachedUrl;
 }
 
+/** A reverse proxy in front of the server that passes HTTP and SSE and refuses every WebSocket upgrade. */
+export async function upgradeRefusingProxy(): Promise<{ url: string; refusedUpgrades: number }> {
+  const info = (await (await fetch('/__image-chat-server')).json()) as { proxyUrl: string; refusedUpgrades: number };
+  return { url: info.proxyUrl, refusedUpgrades: info.refusedUpgrades };
+}
+
 /** The same server under another host name: a separate connection from the element's (no sharing). */
 export async function otherServerUrl(): Promise<string> {
   return (await serverUrl()).replace('127.0.0.1', 'localhost');
@@ -134,10 +140,10 @@ export function expectedPoint(img: HTMLImageElement, xPercent: number, yPercent:
 }
 
 /** An `<image-chat>` on a fresh or given room, 800 px wide, subscribed and with its image loaded. */
-export async function chat(room: string, server?: string): Promise<ImageChat> {
+export async function chat(room: string, server?: string, transport: 'auto' | 'websocket' | 'sse' = 'auto'): Promise<ImageChat> {
   const url = server ?? (await serverUrl());
   const el = await fixture<ImageChat>(
-    html`<image-chat src=${testImage()} alt="Test mockup" room=${room} server=${url} locale="en" style="width: 800px"></image-chat>`,
+    html`<image-chat src=${testImage()} alt="Test mockup" room=${room} server=${url} transport=${transport} locale="en" style="width: 800px"></image-chat>`,
   );
   await waitForReady(el);
   await waitUntil(() => el.shadowRoot!.querySelector('img')!.complete, 'image never loaded');

@@ -1,0 +1,72 @@
+/**
+ * The element's real sync code — RoomController over the shared Connection — driven under Node, so resilience tests
+ * exercise what ships: Node 20 has no WebSocket, so `ws`'s class is injected; localStorage is a Map.
+ */
+import WebSocket from 'ws';
+import type { ReactiveControllerHost } from 'lit';
+import type { Marker } from '../../../protocol/messages.js';
+import { RoomController, type ChangeDetail, type ErrorDetail } from '../../../src/controllers/room-controller.js';
+import { CONNECTION_DEFAULTS, type Connection } from '../../../src/net/connection.js';
+
+/** Injects `ws` and short reconnect delays (tests wait for reconnects; they never assert on time). */
+export function useNodeTransport(): void {
+  Object.assign(CONNECTION_DEFAULTS, { WebSocket: WebSocket as unknown as typeof globalThis.WebSocket, minDelayMs: 200, maxDelayMs: 1000 });
+  const store = new Map<string, string>();
+  (globalThis as Record<string, unknown>).localStorage ??= {
+    getItem: (k: string) => store.get(k) ?? null,
+    setItem: (k: string, v: string) => void store.set(k, v),
+    removeItem: (k: string) => void store.delete(k),
+  };
+}
+
+/** One `<image-chat>`'s worth of client: a RoomController on a fake host that records its events. */
+export class RoomClient {
+  readonly changes: ChangeDetail[] = [];
+  readonly errors: ErrorDetail[] = [];
+  readonly controller: RoomController;
+
+  constructor(server: string, room: string, token?: string) {
+    const host = {
+      addController() {},
+      removeController() {},
+      requestUpdate() {},
+      updateComplete: Promise.resolve(true),
+      dispatchEvent: (event: Event) => {
+        const { type, detail } = event as CustomEvent;
+        if (type === 'image-chat-change') this.changes.push(detail);
+        if (type === 'image-chat-error') this.errors.push(detail);
+        return true;
+      },
+    } as unknown as ReactiveControllerHost & HTMLElement;
+    this.controller = new RoomController(host, () => ({ server, tenant: 'demo', room, token }));
+    this.controller.hostConnected();
+  }
+
+  get connection(): Connection {
+    return (this.controller as unknown as { lease: { connection: Connection } }).lease.connection;
+  }
+
+  /** Open, caught up with `seq`, and nothing of its own pending. */
+  settledAt(seq: number): boolean {
+    const { state } = this.controller;
+    return this.connection.state === 'open' && state.seq === seq && state.pending.length === 0;
+  }
+
+  close(): void {
+    this.controller.hostDisconnected();
+  }
+}
+
+/** Polls until `predicate` holds; fails with `what` after `timeoutMs`. */
+export async function until(predicate: () => boolean, what: () => string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Markers in a canonical order, for comparing a client's state with a snapshot. */
+export function canonical(markers: readonly Marker[]): Marker[] {
+  return [...markers].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
