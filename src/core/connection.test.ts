@@ -99,7 +99,7 @@ describe('Connection', () => {
     const lost = connection.sendOp(op('b2'));
     socket.close(1006);
     assert.equal(connection.state, 'reconnecting');
-    mock.timers.tick(30_000); // far beyond the ack timeout: lost ops wait for the resync, not for a timer
+    mock.timers.tick(25_000); // far beyond the ack timeout and the longest backoff: lost ops wait for the resync
     const next = FakeSocket.instances.at(-1)!;
     assert.notEqual(next, socket);
     openWith(next);
@@ -110,6 +110,35 @@ describe('Connection', () => {
     next.receive({ type: 'subscribed', room: 'r', epoch: 'e1', seq: 42 });
     assert.deepEqual(await replayed, { type: 'ack', broadcastId: 'b1', seq: 42 });
     await assert.rejects(lost, { code: 'unavailable' });
+    connection.close();
+  });
+
+  it('fails a lost op after lostTimeoutMs when no resync comes', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', lostTimeoutMs: 1000, maxDelayMs: 100_000, minDelayMs: 100_000 });
+    const socket = FakeSocket.instances.at(-1)!;
+    openWith(socket);
+    const lost = connection.sendOp(op('b1'));
+    socket.close(1006);
+    mock.timers.tick(1000);
+    await assert.rejects(lost, { code: 'unavailable', message: /could not be confirmed/ });
+    connection.close();
+  });
+
+  it('treats a link with no message for livenessMs as dead, and reconnects', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', livenessMs: 1000 });
+    const socket = FakeSocket.instances.at(-1)!;
+    openWith(socket);
+    mock.timers.tick(900);
+    socket.receive({ type: 'ping' }); // any message proves it alive
+    mock.timers.tick(900);
+    assert.equal(connection.state, 'open');
+    mock.timers.tick(100);
+    assert.equal(socket.readyState, 3);
+    assert.equal(connection.state, 'reconnecting');
+    mock.timers.tick(1000);
+    assert.notEqual(FakeSocket.instances.at(-1), socket);
     connection.close();
   });
 

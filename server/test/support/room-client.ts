@@ -25,11 +25,12 @@ export class RoomClient {
   readonly errors: ErrorDetail[] = [];
   readonly controller: RoomController;
 
-  constructor(server: string, room: string, token?: string) {
+  /** `onUpdate` runs whenever the controller asks its host to render (after every message it applies). */
+  constructor(server: string, room: string, token?: string, onUpdate?: (client: RoomClient) => void) {
     const host = {
       addController() {},
       removeController() {},
-      requestUpdate() {},
+      requestUpdate: () => onUpdate?.(this),
       updateComplete: Promise.resolve(true),
       dispatchEvent: (event: Event) => {
         const { type, detail } = event as CustomEvent;

@@ -1,0 +1,20 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { afterWebSocketFailure } from '../net/fallback.js';
+
+describe('afterWebSocketFailure', () => {
+  it('retries WebSocket until enough failures in a row, then asks whether HTTP answers', () => {
+    assert.equal(afterWebSocketFailure('auto', 1, 2), 'websocket');
+    assert.equal(afterWebSocketFailure('auto', 2, 2), 'ask-http');
+  });
+
+  it('falls back to SSE only when a WebSocket failed right after HTTP answered (a proxy refusing upgrades)', () => {
+    assert.equal(afterWebSocketFailure('auto', 3, 2, true), 'sse');
+    // HTTP not answering (or not asked): a server that is down, not a blocked WebSocket.
+    assert.equal(afterWebSocketFailure('auto', 9, 2, false), 'ask-http');
+  });
+
+  it('never leaves WebSocket when it is forced', () => {
+    assert.equal(afterWebSocketFailure('websocket', 9, 2, true), 'websocket');
+  });
+});
