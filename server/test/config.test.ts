@@ -11,6 +11,9 @@ describe('configuration', () => {
       configFile: undefined,
       databaseUrl: undefined,
       redisUrl: undefined,
+      tlsCert: undefined,
+      tlsKey: undefined,
+      trustProxy: undefined,
     });
   });
 
@@ -29,6 +32,13 @@ describe('configuration', () => {
   it('refuses settings not supported yet rather than ignoring them', () => {
     assert.throws(() => loadConfig([], { DATABASE_URL: 'postgres://x' }), /DATABASE_URL .*not supported yet/);
     assert.throws(() => loadConfig(['--redis-url=redis://x'], {}), /REDIS_URL .*not supported yet/);
-    assert.throws(() => loadConfig([], { IMAGE_CHAT_CONFIG: 'tenants.json' }), /IMAGE_CHAT_CONFIG .*not supported yet/);
+  });
+
+  it('takes the tenants file, TLS files (both or neither) and trustProxy', () => {
+    const config = loadConfig(['--config', 'tenants.json', '--tls-cert=c.pem', '--tls-key=k.pem', '--trust-proxy', 'true'], {});
+    assert.deepEqual([config.configFile, config.tlsCert, config.tlsKey, config.trustProxy], ['tenants.json', 'c.pem', 'k.pem', true]);
+    assert.equal(loadConfig([], { IMAGE_CHAT_CONFIG: 't.json' }).configFile, 't.json');
+    assert.throws(() => loadConfig([], { TLS_CERT: 'c.pem' }), /TLS_CERT and TLS_KEY go together/);
+    assert.throws(() => loadConfig([], { TRUST_PROXY: 'maybe' }), /TRUST_PROXY must be true or false/);
   });
 });
