@@ -1,0 +1,107 @@
+// The `auto` transport's decisions in Connection, against fakes (the real proxy is in the browser tests): a blocked
+// WebSocket with HTTP answering → SSE, and back to WebSocket when a later probe gets through; a server that is down
+// (HTTP failing too) stays on WebSocket, reconnecting.
+// Kept in src/core/ so that `npm run test:unit` (src/core/*.test.ts) runs it.
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { Connection } from '../net/connection.js';
+import { FakeSocket, installFakes } from '../test/fake-socket.js';
+
+class FakeEventSource {
+  static instances: FakeEventSource[] = [];
+  onopen?: () => void;
+  readonly listeners = new Map<string, (e: unknown) => void>();
+  closed = false;
+  constructor(readonly url: URL) {
+    FakeEventSource.instances.push(this);
+  }
+  addEventListener(type: string, listener: (e: unknown) => void): void {
+    this.listeners.set(type, listener);
+  }
+  close(): void {
+    this.closed = true;
+  }
+  emit(type: string, data: unknown): void {
+    this.listeners.get(type)?.({ type, data: JSON.stringify(data) });
+  }
+}
+
+const flush = async () => {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+};
+const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
+
+describe('Connection, transport auto', () => {
+  let httpUp = true;
+  beforeEach(() => {
+    installFakes();
+    FakeEventSource.instances = [];
+    (globalThis as Record<string, unknown>).EventSource = FakeEventSource;
+    httpUp = true;
+    mock.method(globalThis, 'fetch', async (url: string) => {
+      if (!httpUp) throw new TypeError('fetch failed');
+      if (String(url).includes('/api/guest')) return json({ token: 'x.eyJzdWIiOiJndWVzdDoxIiwibmFtZSI6IkFuYSJ9.y', user: { id: 'guest:1', name: 'Ana' } });
+      return json({ status: 'ok' });
+    });
+    mock.timers.enable({ apis: ['setTimeout'] });
+  });
+  afterEach(() => {
+    mock.timers.reset();
+    mock.restoreAll();
+  });
+
+  async function failWebSocket(): Promise<void> {
+    FakeSocket.instances.at(-1)!.close(1006); // refused before it ever opened
+    await flush();
+    mock.timers.tick(1000); // past the backoff, if one was scheduled
+    await flush();
+  }
+
+  it('falls back to SSE when upgrades fail while HTTP answers, then switches back when a probe gets through', async () => {
+    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', webSocketRetryMs: 60_000 });
+    const states: string[] = [];
+    connection.listen({ onState: (s) => states.push(`${s}/${connection.transport}`) });
+    connection.subscribe('r', { onMessage: () => {}, position: () => ({ epoch: 'e1', since: 3 }) });
+    for (let i = 0; i < 3 && FakeEventSource.instances.length === 0; i++) await failWebSocket();
+    const source = FakeEventSource.instances.at(-1)!;
+    assert.ok(source, 'no SSE stream opened');
+    assert.equal(source.url.pathname, '/api/events');
+    assert.deepEqual(source.url.searchParams.getAll('sub'), ['r@e1:3']);
+    source.onopen!();
+    assert.equal(connection.state, 'open');
+    assert.equal(connection.transport, 'sse');
+    assert.deepEqual(connection.user, { id: 'guest:1', name: 'Ana' });
+    // A minute later a WebSocket probe gets through: back to WebSocket.
+    const before = FakeSocket.instances.length;
+    mock.timers.tick(60_000);
+    const probe = FakeSocket.instances.at(-1)!;
+    assert.equal(FakeSocket.instances.length, before + 1);
+    probe.open();
+    assert.equal(source.closed, true);
+    const next = FakeSocket.instances.at(-1)!;
+    assert.notEqual(next, probe);
+    next.open();
+    next.receive({ type: 'welcome', protocol: 1, user: { id: 'guest:1', name: 'Ana' } });
+    assert.equal(connection.transport, 'websocket');
+    assert.deepEqual(next.sent.at(-1), { type: 'subscribe', room: 'r', epoch: 'e1', since: 3 });
+    assert.deepEqual(states.filter((s) => s.startsWith('open')), ['open/sse', 'open/websocket']);
+    connection.close();
+  });
+
+  it('stays on WebSocket, reconnecting, when HTTP fails too (a server that is down)', async () => {
+    httpUp = false;
+    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo' });
+    for (let i = 0; i < 6; i++) await failWebSocket();
+    assert.equal(FakeEventSource.instances.length, 0);
+    assert.equal(connection.state, 'reconnecting');
+    assert.ok(FakeSocket.instances.length >= 4);
+    connection.close();
+  });
+
+  it('never falls back with transport="websocket"', async () => {
+    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', transport: 'websocket' });
+    for (let i = 0; i < 6; i++) await failWebSocket();
+    assert.equal(FakeEventSource.instances.length, 0);
+    connection.close();
+  });
+});
