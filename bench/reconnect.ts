@@ -32,8 +32,10 @@ async function main(): Promise<void> {
       const room = `bench-${randomUUID()}`;
       let openedAt = 0;
       let resyncedAt = 0;
-      const client = new RoomClient(proxy.url, room, undefined, (c) => {
-        if (openedAt && !resyncedAt && c.controller.state.seq === MISSED) resyncedAt = performance.now();
+      const client = new RoomClient(proxy.url, room, {
+        onUpdate: (c) => {
+          if (openedAt && !resyncedAt && c.controller.state.seq === MISSED) resyncedAt = performance.now();
+        },
       });
       await until(() => client.controller.ready, () => 'no snapshot');
       client.connection.listen({ onState: (state) => state === 'open' && (openedAt ||= performance.now()) });

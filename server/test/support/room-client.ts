@@ -7,6 +7,7 @@ import type { ReactiveControllerHost } from 'lit';
 import type { Marker } from '../../../protocol/messages.js';
 import { RoomController, type ChangeDetail, type ErrorDetail } from '../../../src/controllers/room-controller.js';
 import { CONNECTION_DEFAULTS, type Connection } from '../../../src/net/connection.js';
+import type { TransportPreference } from '../../../src/net/types.js';
 
 /** Injects `ws` and short reconnect delays (tests wait for reconnects; they never assert on time). */
 export function useNodeTransport(): void {
@@ -26,7 +27,8 @@ export class RoomClient {
   readonly controller: RoomController;
 
   /** `onUpdate` runs whenever the controller asks its host to render (after every message it applies). */
-  constructor(server: string, room: string, token?: string, onUpdate?: (client: RoomClient) => void) {
+  constructor(server: string, room: string, options: { token?: string; transport?: TransportPreference; onUpdate?: (client: RoomClient) => void } = {}) {
+    const { token, transport, onUpdate } = options;
     const host = {
       addController() {},
       removeController() {},
@@ -39,7 +41,7 @@ export class RoomClient {
         return true;
       },
     } as unknown as ReactiveControllerHost & HTMLElement;
-    this.controller = new RoomController(host, () => ({ server, tenant: 'demo', room, token }));
+    this.controller = new RoomController(host, () => ({ server, tenant: 'demo', room, token, transport }));
     this.controller.hostConnected();
   }
 
