@@ -62,7 +62,7 @@ describe('Connection, transport auto', () => {
     const states: string[] = [];
     connection.listen({ onState: (s) => states.push(`${s}/${connection.transport}`) });
     connection.subscribe('r', { onMessage: () => {}, position: () => ({ epoch: 'e1', since: 3 }) });
-    for (let i = 0; i < 3 && FakeEventSource.instances.length === 0; i++) await failWebSocket();
+    for (let i = 0; i < 5 && FakeEventSource.instances.length === 0; i++) await failWebSocket();
     const source = FakeEventSource.instances.at(-1)!;
     assert.ok(source, 'no SSE stream opened');
     assert.equal(source.url.pathname, '/api/events');

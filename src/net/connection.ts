@@ -96,7 +96,8 @@ export class Connection {
   private attempt = 0;
   private openedAt = 0;
   private webSocketFailures = 0;
-  private httpAnswered = false;
+  /** How often in a row HTTP answered right before a WebSocket attempt that failed (see fallback.ts). */
+  private httpAnswered = 0;
   private onSse = false;
   private everOpened = false;
   private retryTimer?: ReturnType<typeof setTimeout>;
@@ -286,8 +287,7 @@ export class Connection {
         this.everOpened = true;
         this.transport = this.link?.name ?? null;
         if (this.transport === 'websocket') {
-          this.webSocketFailures = 0;
-          this.httpAnswered = false;
+          this.webSocketFailures = this.httpAnswered = 0;
           for (const room of this.rooms.keys()) this.sendFrame(this.subscribeFrame(room));
         } else if (this._options.transport !== 'sse') {
           this.scheduleWebSocketProbe();
@@ -415,7 +415,6 @@ export class Connection {
     this.attempt = retryStep(this.attempt, uptime, this.o.minUptimeMs);
     if (link?.name === 'websocket' && !link.opened) {
       const next = afterWebSocketFailure(this._options.transport ?? 'auto', ++this.webSocketFailures, this.o.fallbackAfter, this.httpAnswered);
-      this.httpAnswered = false;
       if (next === 'sse') {
         this.onSse = true;
         return this.connect();
@@ -425,9 +424,12 @@ export class Connection {
         const generation = this.generation;
         void answersHttp(server).then((up) => {
           if (generation !== this.generation || this.closed) return;
-          if (!up) return this.retryLater();
-          this.httpAnswered = true;
-          this.connect(); // one more WebSocket at once: if it fails too, HTTP gets through and upgrades don't
+          if (!up) {
+            this.httpAnswered = 0;
+            return this.retryLater();
+          }
+          this.httpAnswered++;
+          this.connect(); // WebSocket again at once: the network may just have come back
         });
         return;
       }
@@ -452,7 +454,7 @@ export class Connection {
         probe.onclose = null;
         probe.close(CloseCode.normal);
         this.onSse = false;
-        this.webSocketFailures = 0;
+        this.webSocketFailures = this.httpAnswered = 0;
         this.connect();
       };
       probe.onclose = () => this.scheduleWebSocketProbe();
