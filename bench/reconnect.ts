@@ -23,7 +23,7 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   useNodeTransport();
-  const server = await startTestServer({ limits: { opBurst: 1_000_000, opsPerSecond: 1_000_000 } });
+  const server = await startTestServer({ limits: { opBurst: 1_000_000, opsPerSecond: 1_000_000, ipOpBurst: 1_000_000, ipOpsPerSecond: 1_000_000 } });
   const ws: number[] = [];
   const sse: number[] = [];
   try {
