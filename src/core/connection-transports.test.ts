@@ -1,6 +1,6 @@
-// The `auto` transport's decisions in Connection, against fakes (the real proxy is in the browser tests): a blocked
+// Connection over its transports, against fakes (the real proxy and SSE are in the browser tests): `auto` with a blocked
 // WebSocket with HTTP answering → SSE, and back to WebSocket when a later probe gets through; a server that is down
-// (HTTP failing too) stays on WebSocket, reconnecting.
+// (HTTP failing too) stays on WebSocket, reconnecting. SSE: one stream, reopened with current positions; 401 → stop.
 // Kept in src/core/ so that `npm run test:unit` (src/core/*.test.ts) runs it.
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,13 +33,16 @@ const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200
 
 describe('Connection, transport auto', () => {
   let httpUp = true;
+  let refusedWith = 200;
   beforeEach(() => {
+    refusedWith = 200;
     installFakes();
     FakeEventSource.instances = [];
     (globalThis as Record<string, unknown>).EventSource = FakeEventSource;
     httpUp = true;
     mock.method(globalThis, 'fetch', async (url: string) => {
       if (!httpUp) throw new TypeError('fetch failed');
+      if (String(url).includes('/markers')) return new Response('{}', { status: refusedWith });
       if (String(url).includes('/api/guest')) return json({ token: 'x.eyJzdWIiOiJndWVzdDoxIiwibmFtZSI6IkFuYSJ9.y', user: { id: 'guest:1', name: 'Ana' } });
       return json({ status: 'ok' });
     });
@@ -102,6 +105,50 @@ describe('Connection, transport auto', () => {
     const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', transport: 'websocket' });
     for (let i = 0; i < 6; i++) await failWebSocket();
     assert.equal(FakeEventSource.instances.length, 0);
+    connection.close();
+  });
+
+  it('SSE: one stream for all rooms, opened afresh with current positions when rooms change and after an error', async () => {
+    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', transport: 'sse', token: 'x.eyJzdWIiOiJ1MSIsIm5hbWUiOiJCaWEifQ.y' });
+    let since = 3;
+    connection.subscribe('a', { onMessage: (m) => 'seq' in m && m.type !== 'subscribed' && (since = m.seq), position: () => ({ epoch: 'e1', since }) });
+    await flush();
+    const first = FakeEventSource.instances.at(-1)!;
+    assert.deepEqual(first.url.searchParams.getAll('sub'), ['a@e1:3']);
+    assert.equal(first.url.searchParams.get('token'), 'x.eyJzdWIiOiJ1MSIsIm5hbWUiOiJCaWEifQ.y');
+    first.onopen!();
+    assert.deepEqual([connection.state, connection.transport, connection.user], ['open', 'sse', { id: 'u1', name: 'Bia' }]);
+    first.emit('image-chat-updated', { type: 'image-chat-updated', room: 'a', seq: 4, broadcastId: 'b', markerId: 'm', change: { kind: 'marker-resolved', resolved: true } });
+    connection.subscribe('b', { onMessage: () => {}, position: () => undefined });
+    await flush();
+    const second = FakeEventSource.instances.at(-1)!;
+    assert.equal(first.closed, true);
+    assert.deepEqual(second.url.searchParams.getAll('sub'), ['a@e1:4', 'b']);
+    second.onopen!();
+    second.listeners.get('error')!({ type: 'error' }); // the stream broke (a server restart, say)
+    assert.equal(connection.state, 'reconnecting');
+    mock.timers.tick(1000);
+    await flush();
+    const third = FakeEventSource.instances.at(-1)!;
+    assert.notEqual(third, second);
+    assert.deepEqual(third.url.searchParams.getAll('sub'), ['a@e1:4', 'b']);
+    connection.close();
+  });
+
+  it('SSE: a stream refused for its token reports unauthorized/auth and stops', async () => {
+    refusedWith = 401;
+    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', transport: 'sse', token: 'expired' });
+    const errors: string[] = [];
+    connection.listen({ onError: (e, action) => errors.push(`${e.code}/${action}`) });
+    connection.subscribe('a', { onMessage: () => {}, position: () => undefined });
+    await flush();
+    FakeEventSource.instances.at(-1)!.listeners.get('error')!({ type: 'error' }); // refused before it opened
+    await flush();
+    assert.deepEqual(errors, ['unauthorized/auth']);
+    assert.equal(connection.state, 'closed');
+    mock.timers.tick(60_000);
+    await flush();
+    assert.equal(FakeEventSource.instances.length, 1);
     connection.close();
   });
 });
