@@ -464,7 +464,8 @@ export class Connection {
   /** Any message proves the link alive; none for `livenessMs` (the server pings more often) means it is dead. */
   private alive(): void {
     clearTimeout(this.livenessTimer);
-    this.livenessTimer = setTimeout(() => this.link && this.handleClose(1006), this.o.livenessMs);
+    // (An SSE link with no rooms has no stream, so no pings: nothing to judge by.)
+    this.livenessTimer = setTimeout(() => this.link && (this.link.name === 'websocket' || this.rooms.size > 0) && this.handleClose(1006), this.o.livenessMs);
   }
 
   private readonly handleOnline = (): void => {
