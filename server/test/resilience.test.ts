@@ -27,14 +27,16 @@ function assertEqualsSnapshot(client: RoomClient, snap: SnapshotMessage, name: s
 }
 
 describe('resilience: server restart', () => {
-  it('every client comes back equal to the server after a graceful restart on the same data dir and port', async () => {
+  // auto: a server that is down (HTTP failing too) must not look like a blocked WebSocket; sse: the stream comes back.
+  for (const transport of ['auto', 'sse'] as const) it(`every client comes back equal to the server after a graceful restart on the same data dir and port (${transport})`, async () => {
+    const expected = transport === 'sse' ? 'sse' : 'websocket';
     const first = await startTestServer({ limits: FAST });
     const room = `restart-${uuid()}`;
-    const clients = Array.from({ length: 4 }, () => new RoomClient(first.url, room));
+    const clients = Array.from({ length: 4 }, () => new RoomClient(first.url, room, { transport }));
     await until(() => clients.every((c) => c.controller.ready), () => 'clients never got their snapshot');
     const writer = clients[0];
     for (let i = 0; i < 10; i++) assert.ok((await writer.controller.createMarker(i * 5, 50, `before ${i}`)).ok);
-    // Every transport a client opens from here on: a fallback to SSE would show as 'sse'.
+    // Every transport a client opens from here on: with auto, a fallback to SSE would show as 'sse'.
     const opened: (string | null)[] = [];
     for (const c of clients) c.connection.listen({ onState: (state) => state === 'open' && opened.push(c.connection.transport) });
     const inFlight = clients[1].controller.createMarker(90, 90, 'during shutdown');
@@ -54,7 +56,7 @@ describe('resilience: server restart', () => {
       const { ok } = await inFlight;
       assert.equal(snap.markers.some((m) => m.comments[0].text === 'during shutdown'), ok);
       for (const [i, c] of clients.entries()) assertEqualsSnapshot(c, snap, `client ${i}`);
-      assert.ok(opened.length >= clients.length && opened.every((t) => t === 'websocket'), `reopened over ${opened}`);
+      assert.ok(opened.length >= clients.length && opened.every((t) => t === expected), `reopened over ${opened}`);
       assert.equal(snap.markers.length, ok ? 16 : 15);
     } finally {
       for (const c of clients) c.close();
@@ -64,11 +66,11 @@ describe('resilience: server restart', () => {
 });
 
 describe('resilience: 1000 changes missed', () => {
-  it('a client disconnected while 1000 changes are made receives exactly those, in order, on reconnect', async () => {
+  for (const transport of ['websocket', 'sse'] as const) it(`a client disconnected while 1000 changes are made receives exactly those, in order, on reconnect (${transport})`, async () => {
     const server = await startTestServer({ limits: FAST });
     const proxy = await startCuttableProxy(server.url);
     const room = `missed-${uuid()}`;
-    const client = new RoomClient(proxy.url, room);
+    const client = new RoomClient(proxy.url, room, { transport });
     try {
       await until(() => client.controller.ready && client.connection.state === 'open', () => 'no snapshot');
       proxy.cut(true); // the network goes away; reconnect attempts are refused
@@ -100,6 +102,7 @@ describe('resilience: 1000 changes missed', () => {
       assert.equal(received.length, 1000);
       assert.deepEqual(received, expected);
       assertEqualsSnapshot(client, snap, 'client');
+      assert.equal(client.connection.transport, transport);
     } finally {
       client.close();
       await proxy.close();
@@ -119,9 +122,9 @@ describe('resilience: random network cuts while others write (seeded soak)', () 
     const clients: RoomClient[] = [];
     for (let i = 0; i < 5; i++) {
       proxies.push(await startCuttableProxy(server.url));
-      // WebSocket forced: cuts landing on upgrades right after HTTP answered would otherwise (rightly) look like a
-      // proxy refusing upgrades, and Node has no EventSource for the SSE fallback. Ops still go by POST while down.
-      clients.push(new RoomClient(proxies[i].url, room, { transport: 'websocket' }));
+      // Transports forced (three WebSocket, two SSE + POST): with auto, cuts landing twice on upgrades right after
+      // HTTP answered would (rightly) look like a proxy refusing upgrades. WebSocket clients POST while down.
+      clients.push(new RoomClient(proxies[i].url, room, { transport: i < 3 ? 'websocket' : 'sse' }));
     }
     const results: Promise<{ ok: boolean; broadcastId: string; code?: string }>[] = [];
     const sent: string[] = [];

@@ -8,9 +8,11 @@ import type { Marker } from '../../../protocol/messages.js';
 import { RoomController, type ChangeDetail, type ErrorDetail } from '../../../src/controllers/room-controller.js';
 import { CONNECTION_DEFAULTS, type Connection } from '../../../src/net/connection.js';
 import type { TransportPreference } from '../../../src/net/types.js';
+import { NodeEventSource } from '../../../test-support/node-event-source.js';
 
-/** Injects `ws` and short reconnect delays (tests wait for reconnects; they never assert on time). */
+/** Injects `ws`, an EventSource, and short reconnect delays (tests wait for reconnects; they never assert on time). */
 export function useNodeTransport(): void {
+  (globalThis as Record<string, unknown>).EventSource ??= NodeEventSource;
   Object.assign(CONNECTION_DEFAULTS, { WebSocket: WebSocket as unknown as typeof globalThis.WebSocket, minDelayMs: 200, maxDelayMs: 1000 });
   const store = new Map<string, string>();
   (globalThis as Record<string, unknown>).localStorage ??= {
