@@ -149,7 +149,8 @@ export class RoomController implements ReactiveController {
 
   /**
    * Sends a failed op again, identical (same broadcastId and ids): if the first attempt was committed after all,
-   * the server's idempotency answers with its ack and no second event. Never happens by itself.
+   * the server's idempotency answers with its ack and no second event. Never happens by itself. Nothing to retry
+   * (already retried, or another room by now) resolves `ok` without sending anything.
    */
   retry(broadcastId: string): Promise<OpResult> {
     const op = this.failed.get(broadcastId);
