@@ -157,7 +157,7 @@ describe('resilience: random network cuts while others write (seeded soak)', () 
       for (const p of proxies) p.restore();
       const settled = new Set<number>();
       results.forEach((r, i) => void r.then(() => settled.add(i)));
-      await until(() => settled.size === results.length, () => `ops never settled: ${results.map((_, i) => i).filter((i) => !settled.has(i)).map((i) => sent[i])} ${clients.map((c) => `${c.connection.state}/${c.controller.state.seq}/${c.controller.state.pending.length} pending`)}`);
+      await until(() => settled.size === results.length, () => `ops never settled: ${results.map((_, i) => i).filter((i) => !settled.has(i)).map((i) => sent[i])} ${clients.map((c) => `${c.connection.state}/${c.controller.state.seq}/${c.controller.state.pending.length} pending`)}`, 45_000); // beyond lostTimeoutMs
       const outcomes = await Promise.all(results);
       const snap = await snapshot(server, room);
       await until(() => clients.every((c) => c.settledAt(snap.seq)), () => `clients at ${clients.map((c) => `${c.connection.state}/${c.controller.state.seq}`)}, server at ${snap.seq}`);
