@@ -24,7 +24,7 @@ describe('TLS', () => {
   it('serves HTTPS', async () => {
     assert.match(server.url, /^https:\/\//);
     const body = await new Promise<string>((resolve, reject) => {
-      get(`${server.url}/healthz`, { rejectUnauthorized: false }, (res) => {
+      get(`${server.url}/healthz`, { rejectUnauthorized: false, agent: false }, (res) => {
         let text = '';
         res.on('data', (chunk) => (text += chunk));
         res.on('end', () => resolve(text));
