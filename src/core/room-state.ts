@@ -30,13 +30,18 @@ export interface RoomState {
   /** Server-confirmed markers. */
   markers: readonly Marker[];
   pending: readonly PendingOp[];
+  /** The broadcastIds of the latest applied events, newest last: a tab message arriving after its event is ignored. */
+  applied: readonly string[];
 }
+
+/** How many applied broadcastIds to remember: far more than the ops in flight between two tabs. */
+const APPLIED_MEMORY = 256;
 
 /** What happened to an event: applied, dropped as already seen, or refused because events before it are missing. */
 export type EventOutcome = 'applied' | 'stale' | 'gap';
 
 export function emptyRoomState(): RoomState {
-  return { epoch: null, seq: 0, markers: [], pending: [] };
+  return { epoch: null, seq: 0, markers: [], pending: [], applied: [] };
 }
 
 /**
@@ -50,7 +55,7 @@ export function applySnapshot(state: RoomState, snapshot: Pick<SnapshotMessage, 
     // An ack from another epoch refers to a history that no longer exists: the op cannot be confirmed any more.
     return sameEpoch && p.ackSeq > snapshot.seq;
   });
-  return { epoch: snapshot.epoch, seq: snapshot.seq, markers: snapshot.markers, pending };
+  return { epoch: snapshot.epoch, seq: snapshot.seq, markers: snapshot.markers, pending, applied: sameEpoch ? state.applied : [] };
 }
 
 /**
@@ -68,6 +73,7 @@ export function applyEvent(state: RoomState, event: RoomEvent): { state: RoomSta
       seq: event.seq,
       markers: applyEventToMarkers(state.markers, event),
       pending: state.pending.filter((p) => p.broadcastId !== event.broadcastId),
+      applied: [...state.applied.slice(1 - APPLIED_MEMORY), event.broadcastId],
     },
     outcome: 'applied',
   };
@@ -92,6 +98,21 @@ export function applyEvents(state: RoomState, events: readonly RoomEvent[]): { s
 /** Adds an op to the optimistic layer, after every op already there. */
 export function addPending(state: RoomState, pending: Omit<PendingOp, 'status'> & { status?: PendingStatus }): RoomState {
   return { ...state, pending: [...state.pending, { status: 'sending', ...pending }] };
+}
+
+/**
+ * Adds an op passed on by another tab (SPEC §2: a pending entry like the user's own). Ignored when its event was
+ * already applied (the server was faster than the tab message) or when it is already pending: never applied twice.
+ */
+export function addTabPending(state: RoomState, entry: Omit<PendingOp, 'status' | 'origin'> & { expiresAt: number }): RoomState {
+  if (state.applied.includes(entry.broadcastId) || isPending(state, entry.broadcastId)) return state;
+  return addPending(state, { ...entry, origin: 'tab' });
+}
+
+/** Drops the tab entries whose deadline has passed unconfirmed. */
+export function dropExpired(state: RoomState, now: number): RoomState {
+  const pending = state.pending.filter((p) => p.expiresAt === undefined || p.expiresAt > now);
+  return pending.length === state.pending.length ? state : { ...state, pending };
 }
 
 /**
