@@ -5,13 +5,13 @@
  * Every server event — the user's own included — is applied to the confirmed layer in `seq` order and retires the
  * pending op with the same `broadcastId`; what the user sees is confirmed + pending (see {@link visibleMarkers}).
  */
-import type { Marker, Op, RoomEvent, SnapshotMessage, User } from '../../protocol/index.js';
+import type { Marker, Op, RoomEvent, User } from '../../protocol/index.js';
 import { applyEventToMarkers, applyOpToMarkers } from './apply.js';
 
 /** `sending`: no ack yet. `acked`: the server committed it as `ackSeq`, but its event has not arrived yet. */
 export type PendingStatus = 'sending' | 'acked';
 
-/** One of the user's ops that the confirmed state does not reflect yet. */
+/** One of the user's ops (or another tab's, `origin: 'tab'`) that the confirmed state does not reflect yet. */
 export interface PendingOp {
   op: Op;
   broadcastId: string;
@@ -20,6 +20,10 @@ export interface PendingOp {
   status: PendingStatus;
   /** The seq from the op's ack, once acked. */
   ackSeq?: number;
+  /** `'tab'`: passed on by another tab of this browser; it is not ours to confirm or report failed. */
+  origin?: 'tab';
+  /** A tab entry's deadline (epoch ms): dropped then if its event has not come (the origin tab may have closed). */
+  expiresAt?: number;
 }
 
 export interface RoomState {
@@ -48,7 +52,7 @@ export function emptyRoomState(): RoomState {
  * Replaces the confirmed layer with a snapshot. Pending ops acknowledged at or below the snapshot's seq (same
  * epoch) are in it, so they retire; ops still waiting for their ack stay pending — their ack or error settles them.
  */
-export function applySnapshot(state: RoomState, snapshot: Pick<SnapshotMessage, 'epoch' | 'seq' | 'markers'>): RoomState {
+export function applySnapshot(state: RoomState, snapshot: { epoch: string; seq: number; markers: readonly Marker[] }): RoomState {
   const sameEpoch = state.epoch === snapshot.epoch;
   const pending = state.pending.filter((p) => {
     if (p.ackSeq === undefined) return true;
