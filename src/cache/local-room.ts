@@ -9,8 +9,8 @@ import { readCachedRoom, writeCachedRoom, type CachedRoom, type RoomCacheKey } f
 
 /** At most one cache write per this many ms: a busy room would otherwise write on every event. */
 const WRITE_EVERY_MS = 500;
-/** A cache read that takes longer than this (a blocked database) is given up: the server will answer anyway. */
-const READ_TIMEOUT_MS = 300;
+/** How long a subscription waits for the cache read, to resume from its seq; a slow database does not hold it longer. */
+export const READ_WAIT_MS = 300;
 
 /**
  * The user a token names, for keying per-user storage: the JWT's `sub` (guest and host-site tokens are both JWTs),
@@ -40,11 +40,13 @@ export class LocalRoom {
   ) {
     this.id = JSON.stringify(key);
     this.channel = new TabChannel(key, onTab);
+    // A reload or a closing tab must not lose the last throttled write.
+    globalThis.addEventListener?.('pagehide', this.flush);
   }
 
-  /** The cached room, or undefined when there is none or the database does not answer in time. */
+  /** The cached room, or undefined when there is none. */
   read(): Promise<CachedRoom | undefined> {
-    return Promise.race([readCachedRoom(this.key), new Promise<undefined>((r) => setTimeout(r, READ_TIMEOUT_MS))]);
+    return readCachedRoom(this.key);
   }
 
   /** Saves the state's confirmed layer, soon (throttled; the latest state wins). */
@@ -54,7 +56,7 @@ export class LocalRoom {
   }
 
   /** Writes what `save` is holding now. */
-  flush(): void {
+  readonly flush = (): void => {
     clearTimeout(this.timer);
     this.timer = undefined;
     const state = this.latest;
@@ -62,7 +64,7 @@ export class LocalRoom {
     if (state?.epoch != null) {
       void writeCachedRoom(this.key, { epoch: state.epoch, seq: state.seq, markers: state.markers, savedAt: Date.now() });
     }
-  }
+  };
 
   /** Tells the other tabs of this user and room. */
   post(message: TabMessage): void {
@@ -70,6 +72,7 @@ export class LocalRoom {
   }
 
   close(): void {
+    globalThis.removeEventListener?.('pagehide', this.flush);
     this.flush();
     this.channel.close();
   }

@@ -24,7 +24,7 @@ import { newId } from '../core/ids.js';
 import type { Connection } from '../net/connection.js';
 import { loadGuestToken } from '../net/guest-token.js';
 import { acquireConnection, normalizeServer, reauthenticate, type ConnectionLease } from '../net/registry.js';
-import { LocalRoom, tokenUser } from '../cache/local-room.js';
+import { LocalRoom, READ_WAIT_MS, tokenUser } from '../cache/local-room.js';
 import type { TabMessage } from '../tabs/tab-channel.js';
 import type { ClientError, ConnectionState, RoomMessage, TransportName } from '../net/types.js';
 
@@ -140,15 +140,16 @@ export class RoomController implements ReactiveController {
     const local = this.local;
     if (!local || typeof indexedDB === 'undefined') subscribe();
     else {
-      // The cached state first (shown at once), so that the subscription resumes from its seq.
-      void local.read().then((cached) => {
+      // The cached state shows as soon as it is read (unless the server was faster), and the subscription waits for
+      // it, briefly, to resume from its seq.
+      const read = local.read().then((cached) => {
         if (cached && this.target === next && this.state.epoch === null) {
           this.state = applySnapshot(this.state, cached);
           this.cachedAt = cached.savedAt;
           this.host.requestUpdate();
         }
-        subscribe();
       });
+      void Promise.race([read, new Promise((r) => setTimeout(r, READ_WAIT_MS))]).then(subscribe);
     }
     this.host.requestUpdate();
   }
