@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   FIRST_ROOM,
   firstChat,
+  latencyProxy,
   launch,
   markersOf,
   placeMarker,
@@ -40,8 +41,8 @@ describe('offline and other tabs on the demo page', () => {
     removeDir(dataDir);
   });
 
-  async function open(page: Page): Promise<Page> {
-    await page.goto(server.url);
+  async function open(page: Page, url = server.url): Promise<Page> {
+    await page.goto(url);
     await waitOpen(page);
     return page;
   }
@@ -88,10 +89,13 @@ describe('offline and other tabs on the demo page', () => {
   });
 
   it('shows a change made in one tab in the other, reported with origin "tab"', { timeout: 60_000 }, async () => {
+    // Through 40 ms of latency each way, as on any real network: on bare loopback the server's echo sometimes beats
+    // the browser's own hop between tabs, and the change would (correctly) be reported as 'remote'.
+    const network = await latencyProxy(server, 40);
     const context = await recordingContext(browser);
     // One after the other: the first tab's welcome stores the guest token the second then uses (one user, two tabs).
-    const first = await open(await context.newPage());
-    const second = await open(await context.newPage());
+    const first = await open(await context.newPage(), network.url);
+    const second = await open(await context.newPage(), network.url);
     const before = (await serverMarkers(server, FIRST_ROOM)).length;
     const text = `From the first tab (${Date.now()})`;
 
@@ -106,5 +110,6 @@ describe('offline and other tabs on the demo page', () => {
     assert.equal(await markersOf(firstChat(second)).count(), before + 1, 'shown once: the tab entry and its event do not double');
     assert.equal((await seen(second)).filter((e) => e.type === 'change').length, 1, 'reported once');
     await context.close();
+    network.close();
   });
 });

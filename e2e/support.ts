@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createTcpServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,4 +115,34 @@ export async function serverMarkers(server: Server, room: string): Promise<Marke
   const response = await fetch(`${server.url}/api/rooms/${encodeURIComponent(room)}/markers?tenant=demo`);
   assert.equal(response.status, 200);
   return ((await response.json()) as { markers: Marker[] }).markers;
+}
+
+/**
+ * A TCP proxy that delays every chunk by `ms` each way: a network with latency in front of a server on loopback
+ * (where a round trip takes a millisecond or two, faster than some browser-internal hops). HTTP and WebSocket pass.
+ */
+export function latencyProxy(target: Server, ms: number): Promise<{ url: string; close(): void }> {
+  const sockets = new Set<Socket>();
+  const proxy = createTcpServer((client) => {
+    const upstream = connect(target.port, '127.0.0.1');
+    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(from);
+      from.on('data', (chunk) => setTimeout(() => to.writable && to.write(chunk), ms));
+      from.on('end', () => setTimeout(() => to.end(), ms));
+      from.on('error', () => to.destroy());
+      from.on('close', () => sockets.delete(from));
+    }
+  });
+  return new Promise((resolve) =>
+    proxy.listen(0, '127.0.0.1', () => {
+      const { port } = proxy.address() as { port: number };
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close() {
+          for (const socket of sockets) socket.destroy();
+          proxy.close();
+        },
+      });
+    }),
+  );
 }
