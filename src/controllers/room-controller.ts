@@ -68,6 +68,7 @@ export class RoomController implements ReactiveController {
   private resyncing = false;
   private cachedVisible?: { state: RoomState; markers: readonly Marker[] };
   private local?: LocalRoom;
+  private expiry?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -258,14 +259,16 @@ export class RoomController implements ReactiveController {
 
   /** A message from another tab of this user: show its op as pending, or drop it when its origin reports a failure. */
   private fromTab(message: TabMessage): void {
-    if (message.type === 'failed') this.state = removePending(this.state, message.broadcastId);
-    else {
-      this.state = addTabPending(this.state, message);
-      setTimeout(() => {
-        this.state = dropExpired(this.state, Date.now());
-        this.host.requestUpdate();
-      }, message.expiresAt - Date.now() + 1);
-    }
+    this.state = message.type === 'failed' ? removePending(this.state, message.broadcastId) : addTabPending(this.state, message);
+    this.expireTabEntries();
+  }
+
+  /** Drops the tab entries past their deadline, and sets a timer for the next deadline. */
+  private expireTabEntries(): void {
+    clearTimeout(this.expiry);
+    this.state = dropExpired(this.state, Date.now());
+    const next = Math.min(...this.state.pending.map((p) => p.expiresAt ?? Infinity));
+    if (next < Infinity) this.expiry = setTimeout(() => this.expireTabEntries(), next - Date.now());
     this.host.requestUpdate();
   }
 
@@ -330,6 +333,7 @@ export class RoomController implements ReactiveController {
     this.stopRoom = this.stopListening = this.lease = undefined;
     this.target = undefined;
     this.openLocal();
+    clearTimeout(this.expiry);
   }
 
   private dispatch(type: string, detail: unknown): void {
