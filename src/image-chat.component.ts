@@ -23,14 +23,16 @@ const TRANSPORTS: readonly TransportPreference[] = ['auto', 'websocket', 'sse'];
  * @slot - An optional `<img>` to annotate instead of `src` (shows before JavaScript loads; may use `object-fit`).
  *
  * @event image-chat-connection - `{ state, transport }` whenever the shared connection's state changes.
- * @event image-chat-change - `{ kind: 'created'|'updated'|'deleted', markerId, origin: 'local'|'tab'|'remote' }`.
+ * @event image-chat-change - `{ kind: 'created'|'updated'|'deleted', markerId, origin: 'local'|'tab'|'remote' }`; `tab`: the
+ *   same user in another tab of this browser (shown at once, reported when the server's event confirms it).
  * @event image-chat-error - `{ code, message, action }`: an op was refused and rolled back, or the connection failed.
  *
  * @csspart image - The `<img>` rendered from `src`.
  * @csspart marker - Each marker button (resolved ones also have `marker-resolved`).
  * @csspart thread - A marker's thread panel, and the new-marker panel.
  * @csspart composer - Comment forms (new marker, reply, edit).
- * @csspart status - The connection status line, shown while not connected.
+ * @csspart status - The status line (`role="status"`): empty while connected; otherwise the connection state, or that the
+ *   markers shown are this browser's saved copy, read-only until the server confirms them.
  *
  * @cssproperty --image-chat-accent - Marker and button colour.
  * @cssproperty --image-chat-accent-contrast - Text on the accent colour.

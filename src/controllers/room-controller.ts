@@ -107,6 +107,7 @@ export class RoomController implements ReactiveController {
       reauthenticate(this.lease!, next!.token);
       if (next!.room === prev!.room) {
         this.target = next;
+        this.openLocal(); // another user: another cache entry and tab channel
         return;
       }
     }
