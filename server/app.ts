@@ -6,6 +6,7 @@ import { guestRoutes } from './http/guest.js';
 import { healthRoutes } from './http/health.js';
 import { roomRoutes } from './http/rooms.js';
 import { serveStatic } from './http/static.js';
+import { usageRoutes } from './http/usage.js';
 import type { ServerContext } from './realtime/context.js';
 
 export interface StaticDirs {
@@ -23,8 +24,8 @@ export function createApp(ctx: ServerContext, dirs: StaticDirs): Koa {
     ctx.logger.error({ err }, 'koa error');
   });
   app.use(errorBoundary(ctx.logger));
-  app.use(cors());
-  for (const router of [healthRoutes(ctx), guestRoutes(ctx), roomRoutes(ctx), eventRoutes(ctx)]) {
+  app.use(cors(ctx.tenants));
+  for (const router of [healthRoutes(ctx), guestRoutes(ctx), roomRoutes(ctx), eventRoutes(ctx), usageRoutes(ctx)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

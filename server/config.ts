@@ -10,6 +10,11 @@ export interface Config {
   configFile: string | undefined;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** PEM files: with both, the server serves HTTPS and WSS itself. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /** Behind a reverse proxy: per-IP limits use X-Forwarded-For's last entry. Undefined: the tenants file decides. */
+  trustProxy: boolean | undefined;
 }
 
 export class ConfigError extends Error {
@@ -23,6 +28,9 @@ const SETTINGS = {
   IMAGE_CHAT_CONFIG: 'config',
   DATABASE_URL: 'database-url',
   REDIS_URL: 'redis-url',
+  TLS_CERT: 'tls-cert',
+  TLS_KEY: 'tls-key',
+  TRUST_PROXY: 'trust-proxy',
 } as const;
 
 type Setting = keyof typeof SETTINGS;
@@ -70,10 +78,22 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     configFile: get('IMAGE_CHAT_CONFIG'),
     databaseUrl: get('DATABASE_URL'),
     redisUrl: get('REDIS_URL'),
+    tlsCert: get('TLS_CERT'),
+    tlsKey: get('TLS_KEY'),
+    trustProxy: parseBoolean('TRUST_PROXY', get('TRUST_PROXY')),
   };
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    throw new ConfigError('TLS_CERT and TLS_KEY go together: set both (PEM files) to serve HTTPS, or neither');
+  }
   // Accepted names, not yet implemented: refuse loudly rather than run with a setup the operator did not ask for.
   if (config.databaseUrl) throw new ConfigError('DATABASE_URL is set, but PostgreSQL is not supported yet in this version (unset it to use SQLite in DATA_DIR)');
   if (config.redisUrl) throw new ConfigError('REDIS_URL is set, but Redis fan-out is not supported yet in this version (unset it to run one process)');
-  if (config.configFile) throw new ConfigError('IMAGE_CHAT_CONFIG is set, but tenant files are not supported yet in this version (unset it to run the demo tenant)');
   return config;
+}
+
+function parseBoolean(setting: Setting, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (/^(1|true|yes)$/i.test(value)) return true;
+  if (/^(0|false|no)$/i.test(value)) return false;
+  throw new ConfigError(`${setting} must be true or false, got "${value}"`);
 }

@@ -2,7 +2,8 @@
  * startServer(options): the programmatic API that main.ts and the tests use. Builds the storage, fan-out, op
  * pipeline and transports, and serves HTTP, SSE and WebSocket on one http.Server.
  */
-import { createServer } from 'node:http';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,8 @@ import { createApp } from './app.js';
 import { LocalFanout } from './fanout/local-fanout.js';
 import { createAuthenticate } from './identity/authenticate.js';
 import { Guests } from './identity/guests.js';
-import { resolveLimits, type ServerLimits } from './limits.js';
+import { AbuseGuard } from './limits/abuse-guard.js';
+import { resolveLimits, type ServerLimits } from './limits/server-limits.js';
 import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { Usage } from './observability/usage.js';
@@ -20,8 +22,11 @@ import type { ServerContext } from './realtime/context.js';
 import { attachWebSocketGateway } from './realtime/gateway.js';
 import { RoomService } from './rooms/room-service.js';
 import { SqliteStorage } from './storage/sqlite-storage.js';
+import { loadServerConfig, type Tenant } from './tenants/tenant-config.js';
+import { TenantRegistry } from './tenants/tenant-registry.js';
 
-export type { ServerLimits } from './limits.js';
+export type { ServerLimits } from './limits/server-limits.js';
+export type { Tenant } from './tenants/tenant-config.js';
 
 export interface ServerOptions {
   /** Default 8080; 0 picks any free port. */
@@ -32,13 +37,22 @@ export interface ServerOptions {
   dataDir?: string;
   /** pino level; default `info`. */
   logLevel?: string;
+  /** Overrides over the defaults (and over the tenants file's `limits`). */
   limits?: Partial<ServerLimits>;
+  /** The tenants. Default: those of `configPath`, else the embedded `demo` tenant (guests from any origin). */
+  tenants?: Tenant[];
+  /** A tenants file (IMAGE_CHAT_CONFIG); a bad one throws ConfigError naming the file and the field. */
+  configPath?: string;
+  /** Key per-IP limits by X-Forwarded-For's last entry — only behind a reverse proxy that sets it. Default false. */
+  trustProxy?: boolean;
+  /** Serve HTTPS and WSS with this certificate and key (PEM). Default: plain HTTP (e.g. behind a TLS proxy). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** Default `<repo>/demo` and `<repo>/dist`. */
   staticDirs?: { demo?: string; dist?: string };
 }
 
 export interface RunningServer {
-  /** e.g. `http://127.0.0.1:54321` (127.0.0.1 when listening on all interfaces). */
+  /** e.g. `http://127.0.0.1:54321` (127.0.0.1 when listening on all interfaces; `https:` with `tls`). */
   url: string;
   port: number;
   /** Graceful: stop accepting, let in-flight ops commit, close WebSockets with 1012, end SSE streams, close the DB. */
@@ -48,7 +62,9 @@ export interface RunningServer {
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const limits = resolveLimits(options.limits);
+  const file = loadServerConfig(options.tenants ? undefined : options.configPath);
+  const tenants = new TenantRegistry(options.tenants ?? file.tenants);
+  const limits = resolveLimits({ ...file.limits, ...options.limits });
   const logger = createLogger(options.logLevel ?? 'info');
   const storage = new SqliteStorage({
     dataDir: resolve(options.dataDir ?? './data'),
@@ -57,7 +73,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const fanout = new LocalFanout((err) => logger.error({ err }, 'event listener failed'));
   const metrics = new Metrics(() => fanout.roomCount);
-  const usage = new Usage();
+  const usage = new Usage(storage, (err) => logger.error({ err }, 'usage flush failed'));
   const guests = await Guests.open(storage);
   const ctx: ServerContext = {
     storage,
@@ -67,6 +83,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     logger,
     metrics,
     usage,
+    tenants,
+    guard: new AbuseGuard(limits),
+    trustProxy: options.trustProxy ?? file.trustProxy ?? false,
     authenticate: createAuthenticate(guests, limits.maxNameLength),
     schemas: createSchemas(limits),
     rooms: new RoomService({ storage, fanout, limits, metrics, usage, logger }),
@@ -77,7 +96,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     demo: options.staticDirs?.demo ?? join(REPO_ROOT, 'demo'),
     dist: options.staticDirs?.dist ?? join(REPO_ROOT, 'dist'),
   });
-  const server = createServer(app.callback());
+  const server: HttpServer = options.tls
+    ? (createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, app.callback()) as unknown as HttpServer)
+    : createServer(app.callback());
   const gateway = attachWebSocketGateway(server, ctx);
 
   try {
@@ -94,10 +115,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw err;
   }
   ctx.connections.startHeartbeat(limits.pingIntervalMs);
+  usage.start(limits.usageFlushMs);
   const { port } = server.address() as AddressInfo;
   const host = !options.host || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.info({ url, epoch: storage.epoch }, 'image-chat server listening');
+  const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ url, epoch: storage.epoch, tenants: tenants.ids }, 'image-chat server listening');
 
   let closing: Promise<void> | undefined;
   const close = async () => {
@@ -109,6 +131,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     server.closeAllConnections();
     await closed;
     await fanout.close();
+    await usage.close(); // the last counts, after the last frames went out
     await storage.close();
     logger.info('image-chat server closed');
   };

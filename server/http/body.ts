@@ -3,7 +3,7 @@ import { ProtocolError } from '../errors.js';
 import { parseJson } from '../protocol/parse.js';
 
 /** Reads a JSON request body of at most `maxBytes`; over it → ProtocolError too-large (413). */
-export async function readJsonBody(ctx: Context, maxBytes: number): Promise<unknown> {
+export async function readJsonBody(ctx: Context, maxBytes: number, maxDepth: number): Promise<unknown> {
   const declared = Number(ctx.get('Content-Length') || 0);
   if (declared > maxBytes) throw new ProtocolError('too-large', `the body is over ${maxBytes} bytes`);
   const chunks: Buffer[] = [];
@@ -13,5 +13,5 @@ export async function readJsonBody(ctx: Context, maxBytes: number): Promise<unkn
     if (size > maxBytes) throw new ProtocolError('too-large', `the body is over ${maxBytes} bytes`);
     chunks.push(chunk);
   }
-  return parseJson(Buffer.concat(chunks).toString('utf8'));
+  return parseJson(Buffer.concat(chunks).toString('utf8'), maxDepth);
 }

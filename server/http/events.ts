@@ -1,8 +1,9 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { ProtocolError } from '../errors.js';
+import { requireRoomAccess } from '../identity/authenticate.js';
 import type { ServerContext } from '../realtime/context.js';
-import { tenantOf, userOf } from './auth.js';
+import { addressOf, identityOf, tenantOf } from './auth.js';
 import { roomParam } from './rooms.js';
 import { SseStream, type SseIdStyle } from './sse-stream.js';
 
@@ -43,7 +44,7 @@ export function eventRoutes(ctx: ServerContext): Router {
 
   router.get('/api/rooms/:room/events', async (http) => {
     const room = roomParam(http.params.room, ctx.limits.maxRoomLength);
-    const lastEventId = http.get('Last-Event-ID') || (typeof http.query.lastEventId === 'string' ? http.query.lastEventId : '');
+    const lastEventId = (http.get('Last-Event-ID') || (typeof http.query.lastEventId === 'string' ? http.query.lastEventId : '')).slice(0, 1024);
     await openStream(http, ctx, 'plain', [{ room, ...parseLastEventId(lastEventId) }]);
   });
 
@@ -51,8 +52,12 @@ export function eventRoutes(ctx: ServerContext): Router {
 }
 
 async function openStream(http: Context, ctx: ServerContext, idStyle: SseIdStyle, subs: RoomPosition[]): Promise<void> {
-  const tenant = tenantOf(http);
-  await userOf(http, ctx.authenticate, tenant, false, true); // reading is open in the demo tenant; a bad token is still 401
+  const tenant = tenantOf(http, ctx);
+  // Reading without a token is open only where guests are let in; a token, if given, must be valid (401).
+  const identity = await identityOf(http, ctx, tenant, { allowQuery: true });
+  if (identity) for (const sub of subs) requireRoomAccess(identity, sub.room);
+  const address = addressOf(http, ctx);
+  if (!ctx.guard.openConnection(address)) throw new ProtocolError('rate-limited', 'too many open connections from this address');
   // From here on the response is ours: Koa must not write or time it out.
   http.req.socket.setTimeout(0);
   http.status = 200; // for the request log and the error boundary, which see Koa's default 404 otherwise
@@ -64,7 +69,9 @@ async function openStream(http: Context, ctx: ServerContext, idStyle: SseIdStyle
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   });
-  const stream = new SseStream(http.res, ctx, tenant.id, idStyle);
+  const stream = new SseStream(http.res, ctx, tenant.id, idStyle, () => ctx.guard.closeConnection(address));
+  // A stream lives no longer than its token: it ends at expiry, and the client reconnects with a fresh one.
+  if (identity) stream.endAt(identity.expiresAt);
   try {
     for (const sub of subs) {
       if (stream.isClosed) return;

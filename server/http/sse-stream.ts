@@ -8,6 +8,7 @@ import type { ClientConnection } from '../realtime/connections.js';
 import type { ServerContext } from '../realtime/context.js';
 import type { SubscriptionSink } from '../realtime/subscription.js';
 import { Subscription } from '../realtime/subscription.js';
+import { setLongTimeout } from '../realtime/long-timeout.js';
 
 /** `room`: ids are `<room>@<epoch>:<seq>` (multi-room stream); `plain`: `<epoch>:<seq>` (one room, Last-Event-ID). */
 export type SseIdStyle = 'room' | 'plain';
@@ -16,18 +17,25 @@ export class SseStream implements ClientConnection {
   readonly transport = 'sse' as const;
   private readonly subscriptions: Subscription[] = [];
   private closed = false;
+  private expiry: { cancel(): void } | undefined;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly ctx: ServerContext,
     private readonly tenant: string,
     private readonly idStyle: SseIdStyle,
+    private readonly onClosed: () => void = () => {},
   ) {
     ctx.connections.add(this);
     ctx.metrics.connections.inc({ transport: 'sse' });
     res.on('close', () => this.onClose());
     // The opening comment flushes the headers, so the client's EventSource opens at once.
     res.write(': image-chat\nretry: 2000\n\n');
+  }
+
+  /** Ends the stream at `expiresAt` (epoch ms), when the token it was opened with stops being valid. */
+  endAt(expiresAt: number): void {
+    this.expiry = setLongTimeout(() => void this.shutdown(), expiresAt - Date.now());
   }
 
   get isClosed(): boolean {
@@ -64,9 +72,14 @@ export class SseStream implements ClientConnection {
     const bytes = Buffer.byteLength(frame);
     this.ctx.metrics.bytesSent.inc({ transport: 'sse' }, bytes);
     this.ctx.usage.messageSent(this.tenant, bytes);
-    if (this.res.writableLength > this.ctx.limits.maxBufferedBytes) {
+    // The backlog before this frame: one large snapshot alone never counts as slow.
+    if (this.res.writableLength - bytes > this.ctx.limits.maxBufferedBytes) {
+      // A reader this far behind would only fall further; it resumes from its Last-Event-ID when it reconnects.
+      // destroy, not end: end would queue behind the backlog, which is exactly what must be freed.
       this.ctx.logger.warn({ buffered: this.res.writableLength }, 'closing slow SSE consumer');
+      this.ctx.metrics.slowConsumers.inc({ transport: 'sse' });
       this.res.destroy();
+      this.onClose();
     }
   }
 
@@ -82,6 +95,8 @@ export class SseStream implements ClientConnection {
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.expiry?.cancel();
+    this.onClosed();
     for (const subscription of this.subscriptions) subscription.close();
     this.ctx.metrics.subscriptions.dec(this.subscriptions.length);
     this.subscriptions.length = 0;

@@ -16,6 +16,13 @@ export interface GuestIdentity {
   user: User;
 }
 
+/** A verified guest token: who, and when it was signed and expires (epoch ms). */
+export interface VerifiedGuest {
+  user: User;
+  issuedAt: number;
+  expiresAt: number;
+}
+
 export class Guests {
   private constructor(private readonly secret: Uint8Array) {}
 
@@ -24,8 +31,8 @@ export class Guests {
     return new Guests(Buffer.from(secret, 'base64url'));
   }
 
-  async mint(tenant: string): Promise<GuestIdentity> {
-    const user: User = { id: `guest:${randomUUID()}`, name: guestName(), role: 'user' };
+  /** A new guest — or, given `user`, a fresh token for that same guest (renewal keeps the id and name). */
+  async mint(tenant: string, user: User = { id: `guest:${randomUUID()}`, name: guestName(), role: 'user' }): Promise<GuestIdentity> {
     const token = await new SignJWT({ name: user.name, tenant, guest: true })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)
@@ -36,13 +43,13 @@ export class Guests {
   }
 
   /** The guest a token names, or null when it is not a valid guest token for this tenant. */
-  async verify(tenant: string, token: string): Promise<User | null> {
+  async verify(tenant: string, token: string): Promise<VerifiedGuest | null> {
     try {
       const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] });
       if (payload.guest !== true || payload.tenant !== tenant) return null;
       if (typeof payload.sub !== 'string' || !payload.sub.startsWith('guest:')) return null;
-      if (typeof payload.name !== 'string') return null;
-      return { id: payload.sub, name: payload.name, role: 'user' };
+      if (typeof payload.name !== 'string' || typeof payload.iat !== 'number' || typeof payload.exp !== 'number') return null;
+      return { user: { id: payload.sub, name: payload.name, role: 'user' }, issuedAt: payload.iat * 1000, expiresAt: payload.exp * 1000 };
     } catch {
       return null;
     }

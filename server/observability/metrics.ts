@@ -28,6 +28,18 @@ export class Metrics {
     labelNames: ['transport'] as const,
     registers: [this.registry],
   });
+  readonly slowConsumers = new Counter({
+    name: 'image_chat_slow_consumers_total',
+    help: 'Connections closed because their unsent data passed the bound, by transport',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
+  readonly refused = new Counter({
+    name: 'image_chat_refused_total',
+    help: 'Connections and requests refused by an abuse limit, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly bytesSent = new Counter({
     name: 'image_chat_bytes_sent_total',
     help: 'Bytes of protocol messages sent to clients, by transport',

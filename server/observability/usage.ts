@@ -1,37 +1,71 @@
 /**
- * Usage counters per tenant per UTC day (messages and bytes sent to clients, markers created), in memory for now.
- * The usage endpoint and persistence across restarts come with tenant configuration (SPEC §3, §5).
+ * Usage counters per tenant per UTC day (SPEC §3): messages and bytes sent to clients, markers created. Counting
+ * happens on every frame, so it stays in memory; the deltas are added to the database every `flushMs` and at close,
+ * so the counters survive restarts (at most one flush interval is lost to a crash) and several processes sharing a
+ * database add up instead of overwriting each other.
  */
-export interface DayUsage {
-  day: string;
-  pubSubMessageCount: number;
-  pubSubBandwidth: number;
-  conversationCreateCount: number;
-}
+import type { DayUsage, Storage } from '../storage/storage.js';
+
+type Delta = DayUsage & { tenant: string };
 
 export class Usage {
-  private readonly tenants = new Map<string, Map<string, DayUsage>>();
+  private pending = new Map<string, Delta>();
+  private timer: NodeJS.Timeout | undefined;
 
-  private today(tenant: string): DayUsage {
+  constructor(
+    private readonly storage: Storage,
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {}
+
+  /** Starts the periodic flush (unref'd: it never keeps the process alive). */
+  start(flushMs: number): void {
+    this.timer = setInterval(() => void this.flush().catch(this.onError), flushMs);
+    this.timer.unref();
+  }
+
+  private today(tenant: string): Delta {
     const day = new Date().toISOString().slice(0, 10);
-    let days = this.tenants.get(tenant);
-    if (!days) this.tenants.set(tenant, (days = new Map()));
-    let usage = days.get(day);
-    if (!usage) days.set(day, (usage = { day, pubSubMessageCount: 0, pubSubBandwidth: 0, conversationCreateCount: 0 }));
-    return usage;
+    const key = `${tenant}\u0000${day}`;
+    let delta = this.pending.get(key);
+    if (!delta) this.pending.set(key, (delta = { tenant, day, pubSubMessageCount: 0, pubSubBandwidth: 0, conversationCreateCount: 0 }));
+    return delta;
   }
 
   messageSent(tenant: string, bytes: number): void {
-    const usage = this.today(tenant);
-    usage.pubSubMessageCount += 1;
-    usage.pubSubBandwidth += bytes;
+    const delta = this.today(tenant);
+    delta.pubSubMessageCount += 1;
+    delta.pubSubBandwidth += bytes;
   }
 
   conversationCreated(tenant: string): void {
     this.today(tenant).conversationCreateCount += 1;
   }
 
-  days(tenant: string): DayUsage[] {
-    return [...(this.tenants.get(tenant)?.values() ?? [])].map((d) => ({ ...d }));
+  /** Writes the deltas counted since the last flush. */
+  async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const deltas = [...this.pending.values()];
+    this.pending = new Map();
+    await this.storage.addUsage(deltas);
+  }
+
+  /** Stops the timer and writes what is left (graceful shutdown). */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  /** A tenant's usage per day: what is stored plus what is not flushed yet. */
+  async days(tenant: string): Promise<DayUsage[]> {
+    const byDay = new Map((await this.storage.usage(tenant)).map((day) => [day.day, { ...day }]));
+    for (const delta of this.pending.values()) {
+      if (delta.tenant !== tenant) continue;
+      const day = byDay.get(delta.day) ?? { day: delta.day, pubSubMessageCount: 0, pubSubBandwidth: 0, conversationCreateCount: 0 };
+      day.pubSubMessageCount += delta.pubSubMessageCount;
+      day.pubSubBandwidth += delta.pubSubBandwidth;
+      day.conversationCreateCount += delta.conversationCreateCount;
+      byDay.set(delta.day, day);
+    }
+    return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   }
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ClientMessage, Op } from '../../protocol/messages.js';
 import { ProtocolError } from '../errors.js';
+import { jsonDepthExceeds } from '../limits/json-depth.js';
 import type { Schemas } from './schemas.js';
 
 /** A readable one-line reason from a zod error: the first issue, with its path. */
@@ -20,8 +21,9 @@ export function broadcastIdOf(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Parses JSON text; throws ProtocolError bad-request. */
-export function parseJson(text: string): unknown {
+/** Parses JSON text nested at most `maxDepth` deep; throws ProtocolError bad-request. */
+export function parseJson(text: string, maxDepth: number): unknown {
+  if (jsonDepthExceeds(text, maxDepth)) throw new ProtocolError('bad-request', `the message is nested deeper than ${maxDepth} levels`);
   try {
     return JSON.parse(text);
   } catch {

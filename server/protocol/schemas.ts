@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { UUID_PATTERN } from '../../protocol/limits.js';
 import type { ClientMessage, Op } from '../../protocol/messages.js';
-import type { ServerLimits } from '../limits.js';
+import type { ServerLimits } from '../limits/server-limits.js';
 
 type SchemaLimits = Pick<ServerLimits, 'maxCommentLength' | 'maxRoomLength' | 'maxTenantLength'>;
 

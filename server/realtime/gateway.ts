@@ -1,12 +1,15 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { CloseCode } from '../../protocol/errors.js';
+import { clientAddress } from '../limits/client-address.js';
 import type { ServerContext } from './context.js';
 import { WsSession } from './ws-session.js';
 
 /**
- * Attaches the WebSocket endpoint (`/ws`) to the one http.Server. `maxPayload` makes ws itself close a connection
- * whose frame is over the limit with 1009.
+ * Attaches the WebSocket endpoint (`/ws`) to the one http(s).Server. `maxPayload` makes ws itself close a connection
+ * whose frame is over the limit with 1009. An address over its connection limit is accepted and closed at once
+ * with 4429, so that a browser sees why (a refused upgrade would only show as 1006).
  */
 export function attachWebSocketGateway(server: HttpServer, ctx: ServerContext): { stop(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.limits.maxFrameBytes });
@@ -17,7 +20,17 @@ export function attachWebSocketGateway(server: HttpServer, ctx: ServerContext): 
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => new WsSession(ws, ctx));
+    const address = clientAddress(req, ctx.trustProxy);
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!ctx.guard.openConnection(address)) {
+        ctx.metrics.refused.inc({ reason: 'connections-per-ip' });
+        ws.close(CloseCode.abuse, 'too many connections from this address');
+        return;
+      }
+      ws.once('close', () => ctx.guard.closeConnection(address));
+      new WsSession(ws, ctx, { origin, address });
+    });
   };
   server.on('upgrade', onUpgrade);
   return {

@@ -5,13 +5,15 @@
  */
 import { WebSocket, type RawData } from 'ws';
 import { CloseCode, type ErrorCode } from '../../protocol/errors.js';
-import { PROTOCOL_VERSION, type ClientMessage, type HelloMessage, type RoomEvent, type ServerMessage, type User } from '../../protocol/messages.js';
+import { PROTOCOL_VERSION, type ClientMessage, type HelloMessage, type RoomEvent, type ServerMessage } from '../../protocol/messages.js';
 import { ProtocolError, toClientError } from '../errors.js';
-import { requireTenant } from '../identity/tenants.js';
+import { requireRoomAccess, type Identity } from '../identity/authenticate.js';
 import { broadcastIdOf, parseClientMessage, parseJson } from '../protocol/parse.js';
+import type { Tenant } from '../tenants/tenant-config.js';
+import { isOriginAllowed } from '../tenants/origins.js';
 import type { ClientConnection } from './connections.js';
 import type { ServerContext } from './context.js';
-import { TokenBucket } from './rate-limit.js';
+import { setLongTimeout } from './long-timeout.js';
 import { Subscription, type SubscriptionSink } from './subscription.js';
 
 // Replayed events go out in frames of at most this many.
@@ -21,22 +23,30 @@ const CLOSE_GRACE_MS = 1000;
 // The WebSocket close code for a consumer that cannot keep up ("try again later").
 const SLOW_CONSUMER = 1013;
 
+/** What the upgrade request told about the peer. */
+export interface PeerInfo {
+  /** The `Origin` header: a browser page's origin (absent for non-browser clients). */
+  origin: string | undefined;
+  /** The client address limits are keyed by. */
+  address: string;
+}
+
 export class WsSession implements ClientConnection {
   readonly transport = 'websocket' as const;
-  private tenant: string | null = null;
-  private user: User | null = null;
+  private tenant: Tenant | null = null;
+  private identity: Identity | null = null;
+  private expiry: { cancel(): void } | undefined;
   private readonly subscriptions = new Map<string, Subscription>();
   private queue: Promise<void> = Promise.resolve();
   private alive = true;
   private badFrames = 0;
   private readonly helloTimer: NodeJS.Timeout;
-  private readonly opBudget: TokenBucket;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly ctx: ServerContext,
+    private readonly peer: PeerInfo,
   ) {
-    this.opBudget = new TokenBucket(ctx.limits.opBurst, ctx.limits.opsPerSecond);
     ctx.connections.add(this);
     ctx.metrics.connections.inc({ transport: 'websocket' });
     this.helloTimer = setTimeout(() => this.ws.close(CloseCode.helloTimeout, 'no hello in time'), ctx.limits.helloTimeoutMs);
@@ -59,7 +69,7 @@ export class WsSession implements ClientConnection {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     let value: unknown;
     try {
-      value = parseJson(text);
+      value = parseJson(text, this.ctx.limits.maxJsonDepth);
       await this.dispatch(parseClientMessage(this.ctx.schemas, value));
     } catch (err) {
       this.reportError(err, broadcastIdOf(value), roomOf(value));
@@ -77,7 +87,9 @@ export class WsSession implements ClientConnection {
 
   private async dispatch(message: ClientMessage): Promise<void> {
     if (message.type === 'hello') return this.hello(message);
-    if (!this.tenant || !this.user) throw new ProtocolError('bad-request', 'the first message must be hello');
+    const tenant = this.tenant;
+    const identity = this.identity;
+    if (!tenant || !identity) throw new ProtocolError('bad-request', 'the first message must be hello');
     switch (message.type) {
       case 'auth':
         return this.auth(message.token);
@@ -87,54 +99,92 @@ export class WsSession implements ClientConnection {
         this.dropSubscription(message.room);
         return;
       default:
-        if (!this.opBudget.take()) throw new ProtocolError('rate-limited', 'too many ops; slow down');
-        this.send(await this.ctx.rooms.apply(this.tenant, this.user, message));
+        requireRoomAccess(identity, message.room);
+        this.ctx.guard.takeOp(tenant.id, identity.user.id, this.peer.address);
+        this.send(await this.ctx.rooms.apply(tenant.id, identity.user, message));
     }
   }
 
   private async hello(message: HelloMessage): Promise<void> {
-    if (this.user) throw new ProtocolError('bad-request', 'hello was already received');
+    if (this.identity) throw new ProtocolError('bad-request', 'hello was already received');
     clearTimeout(this.helloTimer);
     if (message.protocol !== PROTOCOL_VERSION) {
       return this.refuse(1002, 'bad-request', `protocol ${message.protocol} is not supported; this server speaks ${PROTOCOL_VERSION}`);
     }
-    let tenant;
+    let tenant: Tenant;
     try {
-      tenant = requireTenant(message.tenant);
+      tenant = this.ctx.tenants.require(message.tenant);
     } catch (err) {
       return this.refuse(CloseCode.forbidden, 'forbidden', (err as Error).message);
     }
+    // Checked at hello, when the tenant is known: a page from another site must not act for this tenant's users.
+    if (!isOriginAllowed(tenant, this.peer.origin)) {
+      return this.refuse(CloseCode.forbidden, 'forbidden', `pages from ${String(this.peer.origin).slice(0, 100)} may not use tenant "${tenant.id}"`);
+    }
+    let guestToken: string | undefined;
+    let identity: Identity | null;
     if (message.token) {
-      const user = await this.verify(tenant.id, message.token);
-      if (!user) return;
-      this.tenant = tenant.id;
-      this.user = user;
-      this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user });
-    } else if (tenant.allowGuests) {
+      identity = await this.verify(tenant, message.token);
+      if (!identity) return;
+      // Guest tokens are renewed by the server: an old one gets a fresh token for the same guest in `welcome`.
+      if (identity.guestIssuedAt !== undefined && Date.now() - identity.guestIssuedAt > this.ctx.limits.guestRenewAfterMs) {
+        guestToken = (await this.ctx.guests.mint(tenant.id, identity.user)).token;
+        identity = await this.verify(tenant, guestToken);
+        if (!identity) return;
+      }
+    } else if (tenant.guests) {
+      try {
+        this.ctx.guard.takeGuest(this.peer.address);
+      } catch (err) {
+        this.ctx.metrics.refused.inc({ reason: 'guest-rate' });
+        return this.refuse(CloseCode.abuse, 'rate-limited', (err as Error).message);
+      }
       const guest = await this.ctx.guests.mint(tenant.id);
-      this.tenant = tenant.id;
-      this.user = guest.user;
-      this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user: guest.user, guestToken: guest.token });
+      guestToken = guest.token;
+      identity = await this.verify(tenant, guest.token);
+      if (!identity) return;
     } else {
       return this.refuse(CloseCode.unauthorized, 'unauthorized', 'this tenant needs a token');
     }
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.tenant = tenant;
+    this.setIdentity(identity);
+    this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user: identity.user, ...(guestToken ? { guestToken } : {}) });
   }
 
-  /** A fresh token, in place: subscriptions stay. */
+  /**
+   * A fresh token, in place: subscriptions stay (those its `rooms` no longer list are dropped with a `forbidden`
+   * error naming the room). A token that is not valid closes the connection with 4401, as at hello — the client
+   * reports `unauthorized` (action `auth`) and waits for the host page's next token.
+   */
   private async auth(token: string): Promise<void> {
-    const user = await this.verify(this.tenant!, token);
-    if (!user) return;
-    this.user = user;
-    this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user });
+    const identity = await this.verify(this.tenant!, token);
+    if (!identity) return;
+    this.setIdentity(identity);
+    for (const room of [...this.subscriptions.keys()]) {
+      if (identity.rooms && !identity.rooms.includes(room)) {
+        this.dropSubscription(room);
+        this.send({ type: 'error', code: 'forbidden', message: 'your new token does not give access to this room', room });
+      }
+    }
+    this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user: identity.user });
   }
 
-  /** The token's user, or null after closing the connection with 4401 (SPEC: invalid token closes). */
-  private async verify(tenant: string, token: string): Promise<User | null> {
+  /** Adopts an identity, and closes the connection with 4401 when its token expires (unless `auth` renews it first). */
+  private setIdentity(identity: Identity): void {
+    this.identity = identity;
+    this.expiry?.cancel();
+    this.expiry = setLongTimeout(() => this.refuse(CloseCode.unauthorized, 'unauthorized', 'the token has expired'), identity.expiresAt - Date.now());
+  }
+
+  /** The token's identity, or null after closing the connection (4401; SPEC: an invalid token closes). */
+  private async verify(tenant: Tenant, token: string): Promise<Identity | null> {
     try {
       return await this.ctx.authenticate(tenant, token);
     } catch (err) {
       const { code, message } = toClientError(err);
-      this.refuse(code === 'forbidden' ? CloseCode.forbidden : CloseCode.unauthorized, code, message);
+      if (!(err instanceof ProtocolError)) this.ctx.logger.error({ err }, 'token verification failed');
+      this.refuse(code === 'forbidden' ? CloseCode.forbidden : CloseCode.unauthorized, code === 'forbidden' ? code : 'unauthorized', message);
       return null;
     }
   }
@@ -145,11 +195,12 @@ export class WsSession implements ClientConnection {
   }
 
   private async subscribe(room: string, epoch?: string, since?: number): Promise<void> {
+    requireRoomAccess(this.identity!, room);
     this.dropSubscription(room); // a re-subscribe (after a gap) starts afresh
     if (this.subscriptions.size >= this.ctx.limits.maxSubscriptionsPerConnection) {
       throw new ProtocolError('too-large', `a connection may subscribe to at most ${this.ctx.limits.maxSubscriptionsPerConnection} rooms`);
     }
-    const subscription = await Subscription.open(this.ctx, this.tenant!, room, { epoch, since }, this.sink());
+    const subscription = await Subscription.open(this.ctx, this.tenant!.id, room, { epoch, since }, this.sink());
     if (this.ws.readyState !== WebSocket.OPEN) return subscription.close();
     this.subscriptions.set(room, subscription);
     this.ctx.metrics.subscriptions.inc();
@@ -184,10 +235,13 @@ export class WsSession implements ClientConnection {
     this.ws.send(text);
     const bytes = Buffer.byteLength(text);
     this.ctx.metrics.bytesSent.inc({ transport: 'websocket' }, bytes);
-    if (this.tenant) this.ctx.usage.messageSent(this.tenant, bytes);
-    if (this.ws.bufferedAmount > this.ctx.limits.maxBufferedBytes) {
-      // A consumer this far behind would only fall further; it resyncs from its seq when it reconnects.
+    if (this.tenant) this.ctx.usage.messageSent(this.tenant.id, bytes);
+    // The backlog before this frame: one large snapshot alone never makes a reader slow.
+    if (this.ws.bufferedAmount - bytes > this.ctx.limits.maxBufferedBytes) {
+      // A consumer this far behind would only fall further; it resyncs from its seq when it reconnects. The close
+      // frame queues behind the backlog, so the socket is cut shortly after: memory is freed either way.
       this.ctx.logger.warn({ bufferedAmount: this.ws.bufferedAmount }, 'closing slow websocket consumer');
+      this.ctx.metrics.slowConsumers.inc({ transport: 'websocket' });
       this.ws.close(SLOW_CONSUMER, 'slow consumer');
       setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
     }
@@ -201,7 +255,7 @@ export class WsSession implements ClientConnection {
     this.alive = false;
     this.badFrames = 0;
     this.ws.ping();
-    if (this.user) this.send({ type: 'ping' });
+    if (this.identity) this.send({ type: 'ping' });
   }
 
   shutdown(): Promise<void> {
@@ -218,6 +272,7 @@ export class WsSession implements ClientConnection {
 
   private onClose(): void {
     clearTimeout(this.helloTimer);
+    this.expiry?.cancel();
     for (const room of [...this.subscriptions.keys()]) this.dropSubscription(room);
     this.ctx.connections.delete(this);
     this.ctx.metrics.connections.dec({ transport: 'websocket' });

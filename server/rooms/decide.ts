@@ -17,9 +17,12 @@ export interface DecisionState {
   markerCount: number;
   /** Whether a comment id the op would create already exists in the room. */
   commentIdTaken: boolean;
+  /** 0 when the room exists; else the number the tenant's rooms would reach with this one. */
+  newRoomOrdinal: number;
 }
 
 export interface DecisionLimits {
+  maxRoomsPerTenant: number;
   maxMarkersPerRoom: number;
   maxCommentsPerMarker: number;
 }
@@ -60,10 +63,16 @@ export function authorOf(user: User): User {
 export function decide(op: Op, state: DecisionState, user: User, now: number, limits: DecisionLimits): EventBody {
   const base = { room: op.room, broadcastId: op.broadcastId };
   const author = authorOf(user);
+
   switch (op.type) {
     case 'create-marker': {
       if (state.marker) throw new ProtocolError('conflict', `marker ${op.marker.id} already exists`);
       if (state.commentIdTaken) throw new ProtocolError('conflict', `comment ${op.comment.id} already exists`);
+      // `too-large` like a full room or thread: the tenant is full, not the user forbidden. Only create-marker can
+      // write a room's first event (every other op needs a marker), and a refused op never creates a room.
+      if (state.newRoomOrdinal > limits.maxRoomsPerTenant) {
+        throw new ProtocolError('too-large', `this tenant holds at most ${limits.maxRoomsPerTenant} rooms`);
+      }
       if (state.markerCount >= limits.maxMarkersPerRoom) {
         throw new ProtocolError('too-large', `a room holds at most ${limits.maxMarkersPerRoom} markers`);
       }

@@ -5,7 +5,7 @@
 import type { AckMessage, Op, User } from '../../protocol/messages.js';
 import { ProtocolError } from '../errors.js';
 import type { Fanout } from '../fanout/fanout.js';
-import type { ServerLimits } from '../limits.js';
+import type { ServerLimits } from '../limits/server-limits.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Usage } from '../observability/usage.js';

@@ -1,5 +1,8 @@
-/** The SQLite schema, version 1. `user_version` records it so that later versions can migrate. */
-export const SCHEMA_VERSION = 1;
+/**
+ * The SQLite schema, version 2 (2 added `usage`). `user_version` records it so that later versions can migrate;
+ * every statement is `IF NOT EXISTS`, so opening a version-1 database adds what is missing.
+ */
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -55,4 +58,13 @@ CREATE TABLE IF NOT EXISTS idempotency (
   PRIMARY KEY (tenant, broadcast_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency (created_at);
+-- Usage counters per tenant per UTC day (SPEC §3), flushed from memory periodically and at close.
+CREATE TABLE IF NOT EXISTS usage (
+  tenant        TEXT NOT NULL,
+  day           TEXT NOT NULL, -- YYYY-MM-DD, UTC
+  messages      INTEGER NOT NULL DEFAULT 0,
+  bytes         INTEGER NOT NULL DEFAULT 0,
+  conversations INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant, day)
+) WITHOUT ROWID;
 `;

@@ -10,7 +10,7 @@ import type { Comment, Marker, RoomEvent, User } from '../../protocol/messages.j
 import { ProtocolError } from '../errors.js';
 import { newCommentId, targetMarkerId } from '../rooms/decide.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.js';
-import type { CommitInput, CommitResult, RoomSnapshot, Storage } from './storage.js';
+import type { CommitInput, CommitResult, DayUsage, RoomSnapshot, Storage } from './storage.js';
 
 export interface SqliteStorageOptions {
   dataDir: string;
@@ -91,6 +91,15 @@ export class SqliteStorage implements Storage {
         'INSERT INTO idempotency (tenant, broadcast_id, fingerprint, room, seq, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       idemPrune: db.prepare<[number]>('DELETE FROM idempotency WHERE created_at < ?'),
+      roomCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM rooms WHERE tenant = ?'),
+      usageAdd: db.prepare<[string, string, number, number, number]>(
+        `INSERT INTO usage (tenant, day, messages, bytes, conversations) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (tenant, day) DO UPDATE SET messages = messages + excluded.messages, bytes = bytes + excluded.bytes,
+           conversations = conversations + excluded.conversations`,
+      ),
+      usageGet: db.prepare<[string], { day: string; messages: number; bytes: number; conversations: number }>(
+        'SELECT day, messages, bytes, conversations FROM usage WHERE tenant = ? ORDER BY day',
+      ),
     };
     this.epoch = this.metaValueSync('epoch', () => randomBytes(9).toString('base64url'));
     this.prune(Date.now());
@@ -146,12 +155,15 @@ export class SqliteStorage implements Storage {
     const row = s.marker.get(tenant, op.room, markerId);
     const marker = row ? toMarker(row, s.markerComments.all(tenant, op.room, markerId).map(toComment)) : null;
     const commentId = newCommentId(op);
+    const currentSeq = s.roomSeq.get(tenant, op.room)?.seq;
     const body = decide({
       marker,
       markerCount: op.type === 'create-marker' ? s.markerCount.get(tenant, op.room)!.n : 0,
+      // Counted only when the op would create the room: the common case (an existing room) costs nothing.
+      newRoomOrdinal: currentSeq === undefined ? s.roomCount.get(tenant)!.n + 1 : 0,
       commentIdTaken: commentId !== null && s.commentExists.get(tenant, op.room, commentId) !== undefined,
     });
-    const seq = (s.roomSeq.get(tenant, op.room)?.seq ?? 0) + 1;
+    const seq = (currentSeq ?? 0) + 1;
     const event = { ...body, seq } as RoomEvent;
     this.applyEvent(tenant, event);
     s.roomUpsert.run(tenant, op.room, seq);
@@ -206,6 +218,22 @@ export class SqliteStorage implements Storage {
   private prune(now: number): void {
     this.commitsSincePrune = 0;
     this.stmt.idemPrune.run(now - this.options.idempotencyTtlMs);
+  }
+
+  async addUsage(deltas: ReadonlyArray<DayUsage & { tenant: string }>): Promise<void> {
+    if (!this.db.open || deltas.length === 0) return;
+    this.db.transaction(() => {
+      for (const d of deltas) this.stmt.usageAdd.run(d.tenant, d.day, d.pubSubMessageCount, d.pubSubBandwidth, d.conversationCreateCount);
+    })();
+  }
+
+  async usage(tenant: string): Promise<DayUsage[]> {
+    return this.stmt.usageGet.all(tenant).map((row) => ({
+      day: row.day,
+      pubSubMessageCount: row.messages,
+      pubSubBandwidth: row.bytes,
+      conversationCreateCount: row.conversations,
+    }));
   }
 
   async close(): Promise<void> {

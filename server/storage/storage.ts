@@ -21,6 +21,14 @@ export interface CommitInput {
   decide(state: DecisionState): EventBody;
 }
 
+/** Usage of one tenant on one UTC day (SPEC §3). */
+export interface DayUsage {
+  day: string;
+  pubSubMessageCount: number;
+  pubSubBandwidth: number;
+  conversationCreateCount: number;
+}
+
 export type CommitResult =
   /** The op was committed as `event`. */
   | { duplicate: false; seq: number; event: RoomEvent }
@@ -45,5 +53,9 @@ export interface Storage {
    * trim, idempotency key. Resolves only after the commit.
    */
   commit(input: CommitInput): Promise<CommitResult>;
+  /** Adds usage deltas (per tenant per day) to the stored counters, in one transaction. */
+  addUsage(deltas: ReadonlyArray<DayUsage & { tenant: string }>): Promise<void>;
+  /** A tenant's stored usage, one entry per day, oldest first. */
+  usage(tenant: string): Promise<DayUsage[]>;
   close(): Promise<void>;
 }

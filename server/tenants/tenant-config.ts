@@ -6,6 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { LIMITS } from '../../protocol/limits.js';
+import { ConfigError } from '../config.js';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from '../limits/server-limits.js';
+
+// One ConfigError for every startup setting, whether it comes from the environment, a flag or this file.
+export { ConfigError };
 
 /** A configured tenant. `origins: ['*']` allows every origin. */
 export interface Tenant {
@@ -16,11 +21,6 @@ export interface Tenant {
   guests: boolean;
   /** Bearer key for `GET /api/tenants/:tenant/usage`; absent = usage not readable over HTTP. */
   adminKey?: string;
-}
-
-/** Thrown for a configuration that cannot run; `message` names the file, the field and the rule. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 export const DEMO_TENANT: Tenant = Object.freeze({ id: 'demo', origins: ['*'], guests: true }) as Tenant;
@@ -47,15 +47,38 @@ const tenantSchema = z
     path: ['secret'],
   });
 
+// Server-wide limits may be set in the file too: each optional, a positive integer, and only the known names.
+const limitsSchema = z.strictObject(
+  Object.fromEntries(Object.keys(DEFAULT_SERVER_LIMITS).map((name) => [name, z.number().int().positive().optional()])) as Record<
+    keyof ServerLimits,
+    z.ZodOptional<z.ZodNumber>
+  >,
+);
+
 const fileSchema = z.strictObject({
+  /** Use X-Forwarded-For's last entry as the client address (only behind a reverse proxy that sets it). */
+  trustProxy: z.boolean().optional(),
+  limits: limitsSchema.optional(),
   tenants: z
     .array(tenantSchema)
     .min(1, 'must list at least one tenant')
     .refine((tenants) => new Set(tenants.map((t) => t.id)).size === tenants.length, 'has two tenants with the same id'),
 });
 
+/** Everything the tenants file configures. */
+export interface ServerFileConfig {
+  tenants: Tenant[];
+  limits: Partial<ServerLimits>;
+  trustProxy: boolean | undefined;
+}
+
 /** Parses a tenants file's contents. `source` names the file in error messages. */
 export function parseTenantConfig(json: string, source: string): Tenant[] {
+  return parseServerConfig(json, source).tenants;
+}
+
+/** Parses a tenants file's contents, tenants and server-wide settings. */
+export function parseServerConfig(json: string, source: string): ServerFileConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
@@ -68,19 +91,29 @@ export function parseTenantConfig(json: string, source: string): Tenant[] {
     const where = issue.path.length > 0 ? formatPath(issue.path) : '(top level)';
     throw new ConfigError(`${source}: ${where} ${issue.message}`);
   }
-  return result.data.tenants.map((tenant) => Object.freeze({ ...tenant, origins: tenant.origins.map(normaliseOrigin) }));
+  const limits = Object.fromEntries(Object.entries(result.data.limits ?? {}).filter(([, value]) => value !== undefined)) as Partial<ServerLimits>;
+  return {
+    tenants: result.data.tenants.map((tenant) => Object.freeze({ ...tenant, origins: tenant.origins.map(normaliseOrigin) })),
+    limits,
+    trustProxy: result.data.trustProxy,
+  };
 }
 
 /** Reads the tenants file at `path`, or returns the embedded default when there is none. */
 export function loadTenants(path: string | undefined): Tenant[] {
-  if (!path) return [DEMO_TENANT];
+  return loadServerConfig(path).tenants;
+}
+
+/** Reads the tenants file at `path` with its server-wide settings; without a file, the demo tenant and defaults. */
+export function loadServerConfig(path: string | undefined): ServerFileConfig {
+  if (!path) return { tenants: [DEMO_TENANT], limits: {}, trustProxy: undefined };
   let json: string;
   try {
     json = readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigError(`IMAGE_CHAT_CONFIG: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  return parseTenantConfig(json, `IMAGE_CHAT_CONFIG (${path})`);
+  return parseServerConfig(json, `IMAGE_CHAT_CONFIG (${path})`);
 }
 
 function formatPath(path: PropertyKey[]): string {

@@ -11,6 +11,9 @@ describe('configuration', () => {
       configFile: undefined,
       databaseUrl: undefined,
       redisUrl: undefined,
+      tlsCert: undefined,
+      tlsKey: undefined,
+      trustProxy: undefined,
     });
   });
 
@@ -29,6 +32,48 @@ describe('configuration', () => {
   it('refuses settings not supported yet rather than ignoring them', () => {
     assert.throws(() => loadConfig([], { DATABASE_URL: 'postgres://x' }), /DATABASE_URL .*not supported yet/);
     assert.throws(() => loadConfig(['--redis-url=redis://x'], {}), /REDIS_URL .*not supported yet/);
-    assert.throws(() => loadConfig([], { IMAGE_CHAT_CONFIG: 'tenants.json' }), /IMAGE_CHAT_CONFIG .*not supported yet/);
+  });
+
+  it('takes the tenants file, TLS files (both or neither) and trustProxy', () => {
+    const config = loadConfig(['--config', 'tenants.json', '--tls-cert=c.pem', '--tls-key=k.pem', '--trust-proxy', 'true'], {});
+    assert.deepEqual([config.configFile, config.tlsCert, config.tlsKey, config.trustProxy], ['tenants.json', 'c.pem', 'k.pem', true]);
+    assert.equal(loadConfig([], { IMAGE_CHAT_CONFIG: 't.json' }).configFile, 't.json');
+    assert.throws(() => loadConfig([], { TLS_CERT: 'c.pem' }), /TLS_CERT and TLS_KEY go together/);
+    assert.throws(() => loadConfig([], { TRUST_PROXY: 'maybe' }), /TRUST_PROXY must be true or false/);
+  });
+});
+
+describe('image-chat (the command)', () => {
+  const run = async (args: string[], env: Record<string, string> = {}) => {
+    const { execFile } = await import('node:child_process');
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  };
+  const tenantsFile = async (content: unknown) => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'image-chat-main-')), 'tenants.json');
+    writeFileSync(file, JSON.stringify(content));
+    return file;
+  };
+
+  it('stops at startup on a bad tenants file, naming the file and the field; mints tokens with `token`', async () => {
+    const bad = await tenantsFile({ tenants: [{ id: 'acme', secret: 'short', origins: ['*'] }] });
+    const good = await tenantsFile({ tenants: [{ id: 'acme', secret: 's'.repeat(40), origins: ['*'] }] });
+    const [started, minted] = await Promise.all([
+      run(['--port', '0', '--config', bad]),
+      run(['token', '--tenant', 'acme', '--sub', 'u1', '--name', 'Ana', '--role', 'moderator'], { IMAGE_CHAT_CONFIG: good }),
+    ]);
+    assert.equal(started.code, 1);
+    assert.match(started.stderr, /tenants\.json\).* tenants\[0\]\.secret must be at least 32/);
+    assert.equal(minted.code, 0, minted.stderr);
+    const { verifyUserToken } = await import('../tokens/user-token.js');
+    const { loadTenants } = await import('../tenants/tenant-config.js');
+    const grant = await verifyUserToken(loadTenants(good)[0]!, minted.stdout.trim());
+    assert.deepEqual(grant.user, { id: 'u1', name: 'Ana', role: 'moderator' });
   });
 });

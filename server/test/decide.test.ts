@@ -8,7 +8,7 @@ import { ops, uuid } from './helpers.js';
 const alice: User = { id: 'u:alice', name: 'Alice', role: 'user' };
 const bob: User = { id: 'u:bob', name: 'Bob' };
 const moderator: User = { id: 'u:mod', name: 'Mo', role: 'moderator' };
-const limits = { maxMarkersPerRoom: 3, maxCommentsPerMarker: 2 };
+const limits = { maxMarkersPerRoom: 3, maxCommentsPerMarker: 2, maxRoomsPerTenant: 5 };
 const NOW = 1_700_000_000_000;
 
 function markerBy(author: User, commentAuthors: User[] = [author]): Marker {
@@ -22,7 +22,7 @@ function markerBy(author: User, commentAuthors: User[] = [author]): Marker {
     comments: commentAuthors.map((a) => ({ id: uuid(), text: 't', createdAt: 1, author: { id: a.id, name: a.name } })),
   };
 }
-const state = (marker: Marker | null, extra: Partial<DecisionState> = {}): DecisionState => ({ marker, markerCount: 0, commentIdTaken: false, ...extra });
+const state = (marker: Marker | null, extra: Partial<DecisionState> = {}): DecisionState => ({ marker, markerCount: 0, commentIdTaken: false, newRoomOrdinal: 0, ...extra });
 const codeOf = (fn: () => unknown) => {
   try {
     fn();
@@ -53,6 +53,12 @@ describe('decide (pure op → event)', () => {
     assert.equal(codeOf(() => decide(ops.createMarker('r'), state(null, { markerCount: 3 }), alice, NOW, limits)), 'too-large');
     const full = markerBy(alice, [alice, bob]);
     assert.equal(codeOf(() => decide(ops.addComment('r', full.id), state(full), alice, NOW, limits)), 'too-large');
+  });
+
+  it("refuses a room beyond the tenant's room limit with too-large, and counts only new rooms", () => {
+    assert.equal(codeOf(() => decide(ops.createMarker('r'), state(null, { newRoomOrdinal: 6 }), alice, NOW, limits)), 'too-large');
+    assert.equal(decide(ops.createMarker('r'), state(null, { newRoomOrdinal: 5 }), alice, NOW, limits).type, 'new-image-chat');
+    assert.equal(decide(ops.createMarker('r'), state(null, { newRoomOrdinal: 0 }), alice, NOW, limits).type, 'new-image-chat');
   });
 
   it('refuses reused comment ids with conflict', () => {

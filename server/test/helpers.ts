@@ -5,8 +5,11 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { SignJWT } from 'jose';
 import type { Op, RoomEvent, ServerMessage, SnapshotMessage, SubscribedMessage, User } from '../../protocol/messages.js';
 import { startServer, type RunningServer, type ServerOptions } from '../server.js';
+import { parseTenantConfig, type Tenant } from '../tenants/tenant-config.js';
+import { mintUserToken, type MintOptions } from '../tokens/user-token.js';
 
 export const uuid = (): string => randomUUID();
 
@@ -81,6 +84,11 @@ class Inbox<T extends { type?: string }> {
   }
 }
 
+export interface SocketOptions {
+  origin?: string;
+  headers?: Record<string, string>;
+}
+
 export interface HelloOptions {
   tenant?: string;
   token?: string;
@@ -100,9 +108,9 @@ export class WsClient {
     ws.on('error', () => {}); // surfaced through `closed`
   }
 
-  /** Opens a socket without saying hello. */
-  static async open(server: TestServer): Promise<WsClient> {
-    const ws = new WebSocket(server.wsUrl);
+  /** Opens a socket without saying hello. `origin` sets the Origin header, as a browser page would. */
+  static async open(server: TestServer, socket: SocketOptions = {}): Promise<WsClient> {
+    const ws = new WebSocket(server.wsUrl, { ...(socket.origin ? { origin: socket.origin } : {}), headers: socket.headers, rejectUnauthorized: false });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -111,8 +119,8 @@ export class WsClient {
   }
 
   /** Opens a socket, says hello, and waits for `welcome`. */
-  static async connect(server: TestServer, hello: HelloOptions = {}): Promise<WsClient> {
-    const client = await WsClient.open(server);
+  static async connect(server: TestServer, hello: HelloOptions = {}, socket: SocketOptions = {}): Promise<WsClient> {
+    const client = await WsClient.open(server, socket);
     client.send({ type: 'hello', protocol: hello.protocol ?? 1, tenant: hello.tenant ?? 'demo', ...(hello.token ? { token: hello.token } : {}) });
     const welcome = await client.next('welcome');
     if (welcome.type !== 'welcome') throw new Error('unreachable');
@@ -246,12 +254,17 @@ export class SseClient {
 }
 
 /** fetch + JSON with an optional bearer token. */
-export async function api(server: TestServer, path: string, init: { method?: string; body?: unknown; token?: string; rawBody?: string } = {}) {
+export async function api(
+  server: TestServer,
+  path: string,
+  init: { method?: string; body?: unknown; token?: string; rawBody?: string; headers?: Record<string, string> } = {},
+) {
   const res = await fetch(server.url + path, {
     method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
     headers: {
       'Content-Type': 'application/json',
       ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
+      ...init.headers,
     },
     body: init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
   });
@@ -264,3 +277,30 @@ export async function api(server: TestServer, path: string, init: { method?: str
   }
   return { status: res.status, headers: res.headers, json };
 }
+
+/** The tenants most tenant tests run with: the demo (guests), two host sites with secrets, one guests-only. */
+export const TEST_TENANTS: Tenant[] = parseTenantConfig(
+  JSON.stringify({
+    tenants: [
+      { id: 'demo', guests: true, origins: ['*'] },
+      { id: 'acme', secret: 'acme-secret-'.padEnd(40, 'a'), origins: ['https://acme.example'], adminKey: 'acme-admin-key-0123456789' },
+      { id: 'globex', secret: 'globex-secret-'.padEnd(40, 'g'), origins: ['*'] },
+      { id: 'open', guests: true, origins: ['https://open.example'] },
+    ],
+  }),
+  'test tenants',
+);
+
+export const tenant = (id: string): Tenant => {
+  const found = TEST_TENANTS.find((t) => t.id === id);
+  if (!found) throw new Error(`no test tenant ${id}`);
+  return found;
+};
+
+/** A user token for a test tenant, as the host site's backend would mint it. */
+export const userToken = (tenantId: string, options: Partial<MintOptions> & { sub: string }) =>
+  mintUserToken(tenant(tenantId), { name: options.sub, ttlSeconds: 3600, ...options });
+
+/** A token with any claims, signed with `secret` (default: the tenant's) — for expired, forged and odd tokens. */
+export const signedToken = (claims: Record<string, unknown>, secret: string) =>
+  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));

@@ -26,7 +26,7 @@ function setup(eventLogRetention: number) {
   const user = { id: 'u', name: 'U' };
   const commit = async () => {
     const op = ops.createMarker('r');
-    const result = await storage.commit({ tenant: 't', op, fingerprint: op.broadcastId, now: 1, decide: (s) => decide(op, s, user, 1, { maxMarkersPerRoom: 999, maxCommentsPerMarker: 9 }) });
+    const result = await storage.commit({ tenant: 't', op, fingerprint: op.broadcastId, now: 1, decide: (s) => decide(op, s, user, 1, { maxMarkersPerRoom: 999, maxCommentsPerMarker: 9, maxRoomsPerTenant: 9 }) });
     assert.ok(!result.duplicate);
     return result.event;
   };

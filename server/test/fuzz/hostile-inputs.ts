@@ -20,6 +20,8 @@ export interface FuzzTarget {
   /** A marker (with one comment) that belongs to another user: ops on it must be refused as forbidden. */
   foreignMarkerId: string;
   foreignCommentId: string;
+  /** A room the fuzzing user's token does not list: anything aimed at it must be refused as forbidden. */
+  deniedRoom: string;
 }
 
 const OP_TYPES = ['create-marker', 'add-comment', 'edit-comment', 'delete-comment', 'move-marker', 'resolve-marker', 'delete-marker'] as const;
@@ -117,7 +119,8 @@ export const GENERATORS: Record<string, InputGenerator> = {
     return { kind: `wrong type ${type}.${path.join('.')}`, payload: JSON.stringify(op) };
   },
   'extra field': (random, target) => {
-    const type = random.pick(OP_TYPES);
+    // Only ops that need ownership of the foreign marker: an extra field (a claimed role, an author) must not help.
+    const type = random.pick(['edit-comment', 'delete-comment', 'move-marker', 'resolve-marker', 'delete-marker'] as const);
     const op = validOp(random, type, target);
     // Set through JSON text so that "__proto__" arrives as an own key, as an attacker would send it.
     const key = random.pick([...PROTOTYPE_KEYS, 'isAdmin', 'role', 'author', 'seq', 'createdAt']);
@@ -125,7 +128,9 @@ export const GENERATORS: Record<string, InputGenerator> = {
     return { kind: `extra ${key} on ${type}`, payload: json };
   },
   'prototype key inside': (random, target) => {
+    // The marker lacks its own `x`; a prototype key offers one. Refused unless the server let it through as `x`.
     const op = validOp(random, 'create-marker', target);
+    delete (op.marker as Record<string, unknown>).x;
     const json = JSON.stringify(op).replace('"marker":{', `"marker":{"${random.pick(PROTOTYPE_KEYS)}":{"x":1},`);
     return { kind: 'prototype key in marker', payload: json };
   },
@@ -174,6 +179,34 @@ export const GENERATORS: Record<string, InputGenerator> = {
     const op = validOp(random, 'create-marker', target);
     (op.comment as Record<string, unknown>).text = 'z'.repeat(LIMITS.maxFrameBytes + random.int(1, 1000));
     return { kind: 'frame over the size limit', payload: JSON.stringify(op) };
+  },
+  'room not granted': (random, target) => {
+    // A well-formed op, but in a room the token does not list: forbidden before anything is read.
+    const op = validOp(random, random.pick(OP_TYPES), target);
+    op.room = random.pick([target.deniedRoom, `${target.room} `, target.room.toUpperCase(), `${target.room}\u0000`]);
+    return { kind: `${String(op.type)} in a room the token does not list`, payload: JSON.stringify(op) };
+  },
+  'bad subscribe': (random, target) => {
+    const frame = random.pick<Record<string, unknown>>([
+      { type: 'subscribe' },
+      { type: 'subscribe', room: '' },
+      { type: 'subscribe', room: 'r'.repeat(LIMITS.maxRoomLength + 1) },
+      { type: 'subscribe', room: 42 },
+      { type: 'subscribe', room: target.room, since: -1 },
+      { type: 'subscribe', room: target.room, since: 1.5 },
+      { type: 'subscribe', room: target.room, since: '3' },
+      { type: 'subscribe', room: target.room, epoch: 'e'.repeat(200) },
+      { type: 'subscribe', room: target.deniedRoom },
+      { type: 'subscribe', room: random.pick(ODD_STRINGS.filter((s) => s !== '')) },
+      { type: 'unsubscribe' },
+      { type: 'unsubscribe', room: ['x'] },
+    ]);
+    return { kind: `bad subscribe ${JSON.stringify(frame).slice(0, 60)}`, payload: JSON.stringify(frame) };
+  },
+  'hello again': (random) => {
+    // A second hello on a welcomed connection is refused, whatever it claims.
+    const frame = { type: 'hello', protocol: random.pick([1, 2, 0]), tenant: random.pick(['demo', 'acme', 'globex', '__proto__']), ...(random.chance(0.5) ? { token: 'x.y.z' } : {}) };
+    return { kind: 'hello again', payload: JSON.stringify(frame) };
   },
   'odd unicode everywhere': (random, target) => {
     const op = validOp(random, 'edit-comment', target);
