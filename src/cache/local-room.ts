@@ -5,7 +5,7 @@
  */
 import type { RoomState } from '../core/room-state.js';
 import { TabChannel, type TabMessage } from '../tabs/tab-channel.js';
-import { readCachedRoom, writeCachedRoom, type CachedRoom, type RoomCacheKey } from './room-cache.js';
+import { deleteCachedRoom, readCachedRoom, writeCachedRoom, type CachedRoom, type RoomCacheKey } from './room-cache.js';
 
 /** At most one cache write per this many ms: a busy room would otherwise write on every event. */
 const WRITE_EVERY_MS = 500;
@@ -65,6 +65,13 @@ export class LocalRoom {
       void writeCachedRoom(this.key, { epoch: state.epoch, seq: state.seq, markers: state.markers, savedAt: Date.now() });
     }
   };
+
+  /** Forgets the room (the user may not see it any more). */
+  forget(): void {
+    clearTimeout(this.timer);
+    this.timer = this.latest = undefined;
+    void deleteCachedRoom(this.key);
+  }
 
   /** Tells the other tabs of this user and room. */
   post(message: TabMessage): void {

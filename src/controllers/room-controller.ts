@@ -234,6 +234,12 @@ export class RoomController implements ReactiveController {
         if (message.epoch !== this.state.epoch || message.seq > this.state.seq) this.resync();
         break;
       case 'error':
+        if (message.code === 'forbidden') {
+          // This user may not see the room (any more): nothing of it stays on screen or in this browser.
+          this.local?.forget();
+          this.state = emptyRoomState();
+          this.cachedAt = null;
+        }
         this.dispatch('image-chat-error', { code: message.code, message: message.message, action: 'connect' });
         break;
       default: {

@@ -88,6 +88,21 @@ describe('other tabs', () => {
   });
 });
 
+describe('a room the user may not see', () => {
+  beforeEach(installFakes);
+
+  it('is cleared from the screen when the server says forbidden', () => {
+    const { a, b, socket } = twoTabs();
+    socket.receive({ type: 'new-image-chat', room: 'r', seq: 6, broadcastId: 'b6', marker: mine('m1') });
+    assert.equal(a.controller.markers.length, 1);
+    socket.receive({ type: 'error', room: 'r', code: 'forbidden', message: 'your new token does not give access to this room' });
+    assert.equal(a.controller.markers.length, 0);
+    assert.equal(a.controller.state.epoch, null);
+    a.controller.hostDisconnected();
+    b.controller.hostDisconnected();
+  });
+});
+
 describe('tokenUser', () => {
   const jwt = (payload: object) => `h.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.s`;
 
