@@ -4,7 +4,7 @@
  *   - tab   : until the marker is in tab B's DOM (passed on by the BroadcastChannel, before the server's round trip)
  *   - event : until tab B applies the op's event from its own connection (`image-chat-change`, origin 'tab')
  *   - ack   : until tab A has the server's ack (the round trip)
- * Run: node --import tsx bench/tab-delay.ts [ops=50] [latency ms=0]   (needs `npm run build` and Chrome/Chromium)
+ * Run: node --import tsx bench/tab-delay.ts [ops=50] [latency each way, ms=0]   (needs `npm run build` and Chrome/Chromium)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { startServer } from '../server/server.js';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/chromium.js';
+import { latencyProxy } from '../e2e/support.js';
 
 const OPS = Number(process.argv[2] ?? 50);
-/** Added network latency in ms (Chromium's emulation), 0 for plain loopback. */
+/** Latency added each way by a TCP proxy in front of the server (ms), 0 for plain loopback. */
 const LATENCY = Number(process.argv[3] ?? 0);
 
 type Win = Window & { __shown: Record<string, number>; __confirmed: Record<string, number>; __origin: Record<string, string> };
@@ -24,12 +25,13 @@ const dataDir = mkdtempSync(join(tmpdir(), 'image-chat-bench-'));
 const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' });
 // Both tabs count as foreground: a background tab's throttling would measure Chromium's scheduler, not us.
 const FOREGROUND = ['--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'];
+const network = LATENCY > 0 ? await latencyProxy(server, LATENCY) : { url: server.url, close() {} };
 const browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS, ...FOREGROUND], headless: true });
 
 async function open(): Promise<Page> {
   const page = await context.newPage();
   const opened = page.waitForEvent('websocket').then((ws) => ws.waitForEvent('framereceived', (f) => /"type":"(snapshot|subscribed)"/.test(String(f.payload))));
-  await page.goto(server.url);
+  await page.goto(network.url);
   await opened;
   await page.locator('image-chat').first().locator('[part~="image"]').waitFor();
   return page;
@@ -39,14 +41,6 @@ const context = await browser.newContext({ viewport: { width: 1280, height: 900 
 try {
   const a = await open();
   const b = await open(); // after A: it uses the guest token A's welcome stored, so both tabs are one user
-  if (LATENCY > 0) {
-    // Chromium's network emulation on both tabs: a real network's latency instead of loopback's.
-    for (const page of [a, b]) {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: LATENCY, downloadThroughput: -1, uploadThroughput: -1 });
-    }
-  }
   await b.evaluate(() => {
     const w = window as unknown as Win;
     w.__shown = {};
@@ -98,13 +92,14 @@ try {
     const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))].toFixed(1);
     return `median ${at(0.5)} ms, p95 ${at(0.95)} ms`;
   };
-  console.log(`${OPS} create-marker ops, tab A → tab B (one context, Chromium headless, server on loopback, +${LATENCY} ms emulated latency):`);
+  console.log(`${OPS} create-marker ops, tab A → tab B (one context, Chromium headless, server on loopback${LATENCY ? `, through a proxy adding ${LATENCY} ms each way` : ''}):`);
   console.log(`  shown in tab B (BroadcastChannel):       ${stat(tab)}`);
   console.log(`  event applied in tab B (its connection): ${stat(event)}`);
   console.log(`  ack in tab A (server round trip):        ${stat(ack)}`);
   console.log(`  ops whose event beat the tab message:    ${late} of ${OPS}`);
 } finally {
   await browser.close();
+  network.close();
   await server.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
