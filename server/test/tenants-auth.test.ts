@@ -140,14 +140,25 @@ describe('tenants and tokens', () => {
     await writer.close();
   });
 
-  it('closes a connection with 4401 when its token expires, unless a fresh auth came first', async () => {
+  it('closes a connection with 4401 (and ends an SSE stream) when its token expires, unless a fresh auth came first', async () => {
     const shortLived = () => signedToken({ sub: 'eve', name: 'Eve', tenant: 'acme', exp: nowSeconds() + 2 }, tenant('acme').secret!);
     const expiring = await WsClient.connect(server, { tenant: 'acme', token: await shortLived() });
+    const { get } = await import('node:http');
+    const streamEnded = new Promise<void>((resolve, reject) => {
+      void shortLived().then((token) =>
+        get(`${server.url}/api/events?tenant=acme&sub=r&token=${token}`, (res) => {
+          assert.equal(res.statusCode, 200);
+          res.resume();
+          res.on('end', resolve);
+        }).on('error', reject),
+      );
+    });
     const renewed = await WsClient.connect(server, { tenant: 'acme', token: await shortLived() });
     renewed.send({ type: 'auth', token: await userToken('acme', { sub: 'eve', name: 'Eve' }) });
     await renewed.next('welcome');
     const closed = await expiring.closed;
     assert.equal(closed.code, 4401);
+    await streamEnded; // an SSE stream ends with its token too
     // By now the renewed connection's first token has expired too: it is still served.
     assert.equal((await renewed.op(ops.createMarker(`r-${uuid()}`))).type, 'ack');
     await renewed.close();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isOriginAllowed } from '../tenants/origins.js';
-import { ConfigError, DEMO_TENANT, loadTenants, parseTenantConfig } from '../tenants/tenant-config.js';
+import { ConfigError, DEMO_TENANT, loadTenants, parseServerConfig, parseTenantConfig } from '../tenants/tenant-config.js';
 
 const SECRET = 's'.repeat(40);
 const parse = (value: unknown) => parseTenantConfig(JSON.stringify(value), 'tenants.json');
@@ -40,6 +40,13 @@ describe('tenant configuration', () => {
       assert.throws(() => parse(config), (error: Error) => error instanceof ConfigError && message.test(error.message) && error.message.startsWith('tenants.json: '));
     });
   }
+
+  it('reads server-wide limits and trustProxy from the file, refusing unknown or non-positive limits by name', () => {
+    const config = parseServerConfig(JSON.stringify({ trustProxy: true, limits: { maxRoomsPerTenant: 10 }, tenants: [{ id: 'a', guests: true, origins: ['*'] }] }), 'tenants.json');
+    assert.deepEqual([config.trustProxy, config.limits], [true, { maxRoomsPerTenant: 10 }]);
+    assert.throws(() => parse({ limits: { maxRooms: 10 }, tenants: [{ id: 'a', guests: true, origins: ['*'] }] }), /tenants\.json: limits/);
+    assert.throws(() => parse({ limits: { opBurst: 0 }, tenants: [{ id: 'a', guests: true, origins: ['*'] }] }), /tenants\.json: limits\.opBurst/);
+  });
 
   it('refuses a file that is not JSON, or missing, saying which file', () => {
     assert.throws(() => parseTenantConfig('{', 'x.json'), /x\.json: not valid JSON/);
