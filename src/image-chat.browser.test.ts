@@ -192,7 +192,7 @@ describe('<image-chat>', () => {
     await raw.subscribe(room);
     const id = await raw.createMarker(room, 70, 30, 'From elsewhere');
     await waitForMarkers(el, 1);
-    expect(q(el, '[aria-live="polite"]').textContent).to.contain('From elsewhere');
+    expect(q(el, '.visually-hidden[aria-live="polite"]').textContent).to.contain('From elsewhere');
     const deleted = oneEvent(el, 'image-chat-change');
     await raw.send({ type: 'delete-marker', room, broadcastId: crypto.randomUUID(), markerId: id });
     expect((await deleted).detail).to.include({ kind: 'deleted', origin: 'remote' });

@@ -23,14 +23,16 @@ const TRANSPORTS: readonly TransportPreference[] = ['auto', 'websocket', 'sse'];
  * @slot - An optional `<img>` to annotate instead of `src` (shows before JavaScript loads; may use `object-fit`).
  *
  * @event image-chat-connection - `{ state, transport }` whenever the shared connection's state changes.
- * @event image-chat-change - `{ kind: 'created'|'updated'|'deleted', markerId, origin: 'local'|'tab'|'remote' }`.
+ * @event image-chat-change - `{ kind: 'created'|'updated'|'deleted', markerId, origin: 'local'|'tab'|'remote' }`; `tab`: the
+ *   same user in another tab of this browser (shown at once, reported when the server's event confirms it).
  * @event image-chat-error - `{ code, message, action }`: an op was refused and rolled back, or the connection failed.
  *
  * @csspart image - The `<img>` rendered from `src`.
  * @csspart marker - Each marker button (resolved ones also have `marker-resolved`).
  * @csspart thread - A marker's thread panel, and the new-marker panel.
  * @csspart composer - Comment forms (new marker, reply, edit).
- * @csspart status - The connection status line, shown while not connected.
+ * @csspart status - The status line (`role="status"`): empty while connected; otherwise the connection state, or that the
+ *   markers shown are this browser's saved copy, read-only until the server confirms them.
  *
  * @cssproperty --image-chat-accent - Marker and button colour.
  * @cssproperty --image-chat-accent-contrast - Text on the accent colour.
@@ -86,11 +88,11 @@ export class ImageChat extends LitElement {
   );
   private readonly placement = new PlacementController(this, {
     geometry: () => this.layout.refresh(),
-    canPlace: () => !this.readonly && this.sync.ready,
+    canPlace: () => !this.locked && this.sync.ready,
     onPlace: (x, y, source) => this.panels.place(x, y, source),
     onMove: (id, x, y) => void this.sync.moveMarker(id, x, y).then((r) => this.panels.report(r)),
   });
-  private readonly panels = new PanelController(this, this.sync, () => this.strings, () => this.readonly);
+  private readonly panels = new PanelController(this, this.sync, () => this.strings, () => this.locked);
   private clock?: ReturnType<typeof setInterval>;
 
   override connectedCallback(): void {
@@ -120,6 +122,11 @@ export class ImageChat extends LitElement {
         .join(' ');
       this.sync.announcements = [];
     }
+  }
+
+  /** Read-only: by attribute, or while the markers shown are the cached copy the server has not confirmed yet. */
+  private get locked(): boolean {
+    return this.readonly || this.sync.cachedAt !== null;
   }
 
   private get strings() {
@@ -185,7 +192,7 @@ export class ImageChat extends LitElement {
         locale: resolveLocale(this.locale),
         now: this.now,
         user: this.sync.user,
-        readonly: this.readonly,
+        readonly: this.locked,
         replyText: panels.replyText,
         editing: panels.editing,
         errors: panels.errors,
@@ -223,8 +230,8 @@ export class ImageChat extends LitElement {
         <div
           class="surface"
           role="application"
-          tabindex=${this.readonly ? nothing : '0'}
-          aria-label=${s.image(alt, this.readonly)}
+          tabindex=${this.locked ? nothing : '0'}
+          aria-label=${s.image(alt, this.locked)}
           @click=${this.placement.handleClick}
           @keydown=${this.placement.handleKeydown}
           @blur=${() => this.placement.cancel()}
@@ -241,7 +248,7 @@ export class ImageChat extends LitElement {
             openId: this.panels.openId,
             pendingIds,
             drag: this.placement.drag,
-            draggable: (m) => !this.readonly && mayModify(this.sync.user, m.author),
+            draggable: (m) => !this.locked && mayModify(this.sync.user, m.author),
             onClick: (m) => {
               if (this.placement.consumeDragClick()) return;
               this.panels.toggle(m.id);
@@ -254,13 +261,24 @@ export class ImageChat extends LitElement {
         </div>
         ${placing ? html`<div class="hint" aria-hidden="true">${s.placingHint}</div>` : nothing}
         ${this.renderDraft()} ${this.renderThread(markers)}
-        ${connection !== 'open' ? html`<div part="status" class=${`status ${connection}`} role="status">${s.status[connection]}</div>` : nothing}
+        <div part="status" class=${`status ${connection}`} role="status" aria-live="polite">${this.statusText()}</div>
         ${this.panels.errors.general
           ? html`<div part="status" class="status closed" role="alert">${this.panels.errors.general}</div>`
           : nothing}
       </div>
       <div class="visually-hidden" aria-live="polite">${placing ? s.placingHint : this.liveText}</div>
     `;
+  }
+
+  /** Nothing while connected; otherwise the connection state, or that the markers shown are a saved copy. */
+  private statusText(): string {
+    const state = this.sync.connectionState;
+    const at = this.sync.cachedAt;
+    if (state === 'open') return '';
+    if (at === null) return this.strings.status[state];
+    const sameDay = new Date(at).toDateString() === new Date().toDateString();
+    const format = new Intl.DateTimeFormat(resolveLocale(this.locale), sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' });
+    return this.strings.cached(format.format(at));
   }
 
   private renderCrosshair(placing: { x: number; y: number }): TemplateResult {

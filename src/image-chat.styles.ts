@@ -372,6 +372,11 @@ export const styles = css`
     from { visibility: hidden; }
     to { visibility: visible; }
   }
+  /* Connected: nothing to say, but the live region stays in place so that the next change is announced. */
+  .status.open {
+    opacity: 0;
+    pointer-events: none;
+  }
   .status.offline::before,
   .status.closed::before { background: #ef4444; }
   .hint {

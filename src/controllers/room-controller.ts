@@ -2,13 +2,18 @@
  * Keeps one room in sync for an element: subscribes on the shared connection, holds the {@link RoomState}
  * (confirmed + pending), applies events in `seq` order (re-subscribing on a gap), and runs the user's ops
  * optimistically — shown at once, rolled back with an `image-chat-error` when the server refuses them.
+ * With this browser's other tabs and its IndexedDB cache ({@link LocalRoom}): the user's ops are passed on to the
+ * other tabs before the server's round trip, and the last confirmed state shows at once on load (read-only until the
+ * server confirms it), the subscription resuming from its `seq`.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { LIMITS, type Marker, type Op, type OpType, type User } from '../../protocol/index.js';
 import {
   addPending,
+  addTabPending,
   applyEvents,
   applySnapshot,
+  dropExpired,
   emptyRoomState,
   markAcked,
   removePending,
@@ -17,7 +22,10 @@ import {
 } from '../core/room-state.js';
 import { newId } from '../core/ids.js';
 import type { Connection } from '../net/connection.js';
-import { acquireConnection, reauthenticate, type ConnectionLease } from '../net/registry.js';
+import { loadGuestToken } from '../net/guest-token.js';
+import { acquireConnection, normalizeServer, reauthenticate, type ConnectionLease } from '../net/registry.js';
+import { LocalRoom, READ_WAIT_MS, tokenUser } from '../cache/local-room.js';
+import type { TabMessage } from '../tabs/tab-channel.js';
 import type { ClientError, ConnectionState, RoomMessage, TransportName, TransportPreference } from '../net/types.js';
 
 export interface RoomTarget {
@@ -48,6 +56,11 @@ export class RoomController implements ReactiveController {
   user: User | null = null;
   /** Events from others that created markers since the host last looked: the host announces them. */
   announcements: Marker[] = [];
+  /**
+   * When the markers shown come from this browser's cache and the server has not confirmed them yet: when they were
+   * saved (epoch ms); null otherwise. The element shows them read-only meanwhile.
+   */
+  cachedAt: number | null = null;
 
   private lease?: ConnectionLease;
   private stopRoom?: () => void;
@@ -57,6 +70,8 @@ export class RoomController implements ReactiveController {
   private cachedVisible?: { state: RoomState; markers: readonly Marker[] };
   /** Ops that failed, by broadcastId, for {@link retry}. */
   private readonly failed = new Map<string, Op>();
+  private local?: LocalRoom;
+  private expiry?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -95,6 +110,7 @@ export class RoomController implements ReactiveController {
       reauthenticate(this.lease!, next!.token);
       if (next!.room === prev!.room) {
         this.target = next;
+        this.openLocal(); // another user: another cache entry and tab channel
         return;
       }
     }
@@ -103,7 +119,9 @@ export class RoomController implements ReactiveController {
     else this.stopRoom?.();
     this.target = next;
     this.state = emptyRoomState();
+    this.cachedAt = null;
     this.resyncing = false;
+    this.openLocal();
     if (!next) return this.host.requestUpdate();
     if (!this.lease) this.attach(next);
     if (next.room.length > LIMITS.maxRoomLength) {
@@ -117,10 +135,27 @@ export class RoomController implements ReactiveController {
       );
       return this.host.requestUpdate();
     }
-    this.stopRoom = this.lease!.connection.subscribe(next.room, {
-      onMessage: (message) => this.receive(message),
-      position: () => (this.state.epoch === null ? undefined : { epoch: this.state.epoch, since: this.state.seq }),
-    });
+    const subscribe = (): void => {
+      if (this.target !== next) return; // retargeted meanwhile
+      this.stopRoom = this.lease!.connection.subscribe(next.room, {
+        onMessage: (message) => this.receive(message),
+        position: () => (this.state.epoch === null ? undefined : { epoch: this.state.epoch, since: this.state.seq }),
+      });
+    };
+    const local = this.local;
+    if (!local || typeof indexedDB === 'undefined') subscribe();
+    else {
+      // The cached state shows as soon as it is read (unless the server was faster), and the subscription waits for
+      // it, briefly, to resume from its seq.
+      const read = local.read().then((cached) => {
+        if (cached && this.target === next && this.state.epoch === null) {
+          this.state = applySnapshot(this.state, cached);
+          this.cachedAt = cached.savedAt;
+          this.host.requestUpdate();
+        }
+      });
+      void Promise.race([read, new Promise((r) => setTimeout(r, READ_WAIT_MS))]).then(subscribe);
+    }
     this.host.requestUpdate();
   }
 
@@ -175,6 +210,9 @@ export class RoomController implements ReactiveController {
     this.state = addPending(this.state, { op, broadcastId, author, createdAt: Date.now() });
     this.host.requestUpdate();
     const markerId = op.type === 'create-marker' ? op.marker.id : op.markerId;
+    // The other tabs show it now too, until its event reaches them (or this deadline passes unconfirmed).
+    const expiresAt = Date.now() + (connection.options.ackTimeoutMs ?? 10_000);
+    this.local?.post({ type: 'pending', op, broadcastId, author, createdAt: Date.now(), expiresAt });
     try {
       const ack = await connection.sendOp(op);
       if (this.target !== target) return { ok: true };
@@ -183,6 +221,7 @@ export class RoomController implements ReactiveController {
       this.dispatch('image-chat-change', { kind, markerId, origin: 'local' });
       return { ok: true };
     } catch (error) {
+      this.local?.post({ type: 'failed', broadcastId });
       if (this.target === target) {
         this.state = removePending(this.state, broadcastId);
         this.host.requestUpdate();
@@ -203,33 +242,83 @@ export class RoomController implements ReactiveController {
     switch (message.type) {
       case 'snapshot':
         this.resyncing = false;
+        this.cachedAt = null;
         this.state = applySnapshot(this.state, message);
+        this.local?.save(this.state);
         break;
       case 'subscribed':
         this.resyncing = false;
+        this.cachedAt = null;
+        this.local?.save(this.state);
         // The replay ended below where the server stands: something was lost on the way; ask again.
         if (message.epoch !== this.state.epoch || message.seq > this.state.seq) this.resync();
         break;
       case 'error':
+        if (message.code === 'forbidden') {
+          // This user may not see the room (any more): nothing of it stays on screen or in this browser.
+          this.local?.forget();
+          this.state = emptyRoomState();
+          this.cachedAt = null;
+        }
         this.dispatch('image-chat-error', { code: message.code, message: message.message, action: 'connect' });
         break;
       default: {
-        const own = new Set(this.state.pending.map((p) => p.broadcastId));
+        // Pending here: ours (reported as `local` when acked) or another tab's (reported as `tab` now, confirmed).
+        const pending = new Map(this.state.pending.map((p) => [p.broadcastId, p.origin]));
         const result = applyEvents(this.state, [message]);
         this.state = result.state;
+        if (result.applied.length > 0 && this.cachedAt === null) this.local?.save(this.state);
         // While a resync is under way, live events ahead of the replay are gaps too: the replay (which applies
         // normally) or the snapshot will cover them, so they must not start yet another resync.
         if (result.outcome === 'gap' && !this.resyncing) this.resync();
         for (const event of result.applied) {
-          if (own.has(event.broadcastId)) continue; // ours: reported as `local` when acked
+          const origin = pending.has(event.broadcastId) ? pending.get(event.broadcastId) : 'remote';
+          if (!origin) continue; // ours: reported as `local` when acked
           const kind = event.type === 'new-image-chat' ? 'created' : event.type === 'deleted-image-chat' ? 'deleted' : 'updated';
           const markerId = event.type === 'new-image-chat' ? event.marker.id : event.markerId;
-          if (event.type === 'new-image-chat') this.announcements = [...this.announcements, event.marker];
-          this.dispatch('image-chat-change', { kind, markerId, origin: 'remote' });
+          if (event.type === 'new-image-chat' && origin === 'remote') this.announcements = [...this.announcements, event.marker];
+          this.dispatch('image-chat-change', { kind, markerId, origin });
         }
       }
     }
     this.host.requestUpdate();
+  }
+
+  /** A message from another tab of this user: show its op as pending, or drop it when its origin reports a failure. */
+  private fromTab(message: TabMessage): void {
+    this.state = message.type === 'failed' ? removePending(this.state, message.broadcastId) : addTabPending(this.state, message);
+    this.expireTabEntries();
+  }
+
+  /** Drops the tab entries past their deadline, and sets a timer for the next deadline. */
+  private expireTabEntries(): void {
+    clearTimeout(this.expiry);
+    this.state = dropExpired(this.state, Date.now());
+    const next = Math.min(...this.state.pending.map((p) => p.expiresAt ?? Infinity));
+    if (next < Infinity) this.expiry = setTimeout(() => this.expireTabEntries(), next - Date.now());
+    this.host.requestUpdate();
+  }
+
+  /**
+   * Keeps {@link LocalRoom} on the current server + tenant + user + room. The user comes from the token (or the stored
+   * guest token) so that the cache can show before the server answers; a brand-new guest has none until `welcome`.
+   */
+  private openLocal(): void {
+    const target = this.target;
+    let userId: string | undefined;
+    if (target) {
+      const server = normalizeServer(target.server);
+      const token = target.token ?? loadGuestToken(server, target.tenant);
+      userId = token ? tokenUser(token) : this.user?.id;
+      if (userId && this.local?.id !== JSON.stringify({ server, tenant: target.tenant, userId, room: target.room })) {
+        this.local?.close();
+        this.local = new LocalRoom({ server, tenant: target.tenant, userId, room: target.room }, (m) => this.fromTab(m));
+      }
+    }
+    if (!userId) {
+      this.local?.close();
+      this.local = undefined;
+    }
   }
 
   private resync(): void {
@@ -249,11 +338,13 @@ export class RoomController implements ReactiveController {
         this.transport = connection.transport;
         this.user = connection.user;
         if (state !== 'open') this.resyncing = false;
+        this.openLocal(); // a new guest's identity is known from its welcome on
         this.dispatch('image-chat-connection', { state, transport: connection.transport });
         this.host.requestUpdate();
       },
       onUser: (user) => {
         this.user = user;
+        this.openLocal();
         this.host.requestUpdate();
       },
       onError: (error, action) => this.dispatch('image-chat-error', { code: error.code, message: error.message, action }),
@@ -268,6 +359,8 @@ export class RoomController implements ReactiveController {
     this.lease?.release();
     this.stopRoom = this.stopListening = this.lease = undefined;
     this.target = undefined;
+    this.openLocal();
+    clearTimeout(this.expiry);
   }
 
   private dispatch(type: string, detail: unknown): void {

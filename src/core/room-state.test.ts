@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import type { Marker, Op, RoomEvent, User } from '../../protocol/index.js';
 import {
   addPending,
+  addTabPending,
   applyEvent,
   applyEvents,
   applySnapshot,
+  dropExpired,
   emptyRoomState,
   markAcked,
   removePending,
@@ -175,6 +177,58 @@ describe('room state', () => {
       let s = markAcked(pend(ready(), createOp('m1', 'b1')), 'b1', 9);
       s = applySnapshot(s, { epoch: 'e2', seq: 0, markers: [] });
       assert.equal(s.pending.length, 0);
+    });
+  });
+
+  describe('changes from other tabs', () => {
+    const fromTab = (state: RoomState, op: Op, expiresAt = 100) =>
+      addTabPending(state, { op, broadcastId: op.broadcastId, author: ana, createdAt: 5, expiresAt });
+
+    it('shows a tab entry at once, as pending from a tab', () => {
+      const s = fromTab(ready(), createOp('m1', 'b1'));
+      assert.deepEqual(visibleMarkers(s).map((m) => m.id), ['m1']);
+      assert.equal(s.pending[0].origin, 'tab');
+      assert.equal(s.markers.length, 0);
+    });
+
+    it('is retired by its event, without doubling', () => {
+      let s = fromTab(ready(), createOp('m1', 'b1'));
+      s = applyEvent(s, createdEvent(1, { ...marker('m1', ana), x: 30, y: 40 }, 'b1')).state;
+      assert.equal(s.pending.length, 0);
+      assert.deepEqual(visibleMarkers(s).map((m) => m.id), ['m1']);
+    });
+
+    it('ignores a tab message whose event was already applied', () => {
+      let s = applyEvent(ready(), createdEvent(1, marker('m1', ana), 'b1')).state;
+      s = fromTab(s, createOp('m1', 'b1'));
+      assert.equal(s.pending.length, 0);
+    });
+
+    it('ignores the same tab message twice', () => {
+      const s = fromTab(fromTab(ready(), createOp('m1', 'b1')), createOp('m1', 'b1'));
+      assert.equal(s.pending.length, 1);
+    });
+
+    it('drops a tab entry at its deadline, and only tab entries', () => {
+      let s = pend(ready(), createOp('m0', 'b0'));
+      s = fromTab(s, createOp('m1', 'b1'), 100);
+      assert.equal(dropExpired(s, 99), s, 'nothing expired: the same state');
+      s = dropExpired(s, 100);
+      assert.deepEqual(s.pending.map((p) => p.broadcastId), ['b0']);
+    });
+
+    it('keeps a tab entry across a snapshot until its event or deadline', () => {
+      let s = fromTab(ready(), createOp('m1', 'b1'));
+      s = applySnapshot(s, { epoch: 'e1', seq: 3, markers: [] });
+      assert.deepEqual(visibleMarkers(s).map((m) => m.id), ['m1']);
+    });
+
+    it('remembers a bounded number of applied broadcastIds', () => {
+      let s = ready();
+      for (let seq = 1; seq <= 300; seq++) s = applyEvent(s, createdEvent(seq, marker(`m${seq}`), `b${seq}`)).state;
+      assert.equal(s.applied.length, 256);
+      assert.equal(s.applied.at(-1), 'b300');
+      assert.ok(!s.applied.includes('b44'));
     });
   });
 });

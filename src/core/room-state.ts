@@ -5,13 +5,13 @@
  * Every server event — the user's own included — is applied to the confirmed layer in `seq` order and retires the
  * pending op with the same `broadcastId`; what the user sees is confirmed + pending (see {@link visibleMarkers}).
  */
-import type { Marker, Op, RoomEvent, SnapshotMessage, User } from '../../protocol/index.js';
+import type { Marker, Op, RoomEvent, User } from '../../protocol/index.js';
 import { applyEventToMarkers, applyOpToMarkers } from './apply.js';
 
 /** `sending`: no ack yet. `acked`: the server committed it as `ackSeq`, but its event has not arrived yet. */
 export type PendingStatus = 'sending' | 'acked';
 
-/** One of the user's ops that the confirmed state does not reflect yet. */
+/** One of the user's ops (or another tab's, `origin: 'tab'`) that the confirmed state does not reflect yet. */
 export interface PendingOp {
   op: Op;
   broadcastId: string;
@@ -20,6 +20,10 @@ export interface PendingOp {
   status: PendingStatus;
   /** The seq from the op's ack, once acked. */
   ackSeq?: number;
+  /** `'tab'`: passed on by another tab of this browser; it is not ours to confirm or report failed. */
+  origin?: 'tab';
+  /** A tab entry's deadline (epoch ms): dropped then if its event has not come (the origin tab may have closed). */
+  expiresAt?: number;
 }
 
 export interface RoomState {
@@ -30,27 +34,32 @@ export interface RoomState {
   /** Server-confirmed markers. */
   markers: readonly Marker[];
   pending: readonly PendingOp[];
+  /** The broadcastIds of the latest applied events, newest last: a tab message arriving after its event is ignored. */
+  applied: readonly string[];
 }
+
+/** How many applied broadcastIds to remember: far more than the ops in flight between two tabs. */
+const APPLIED_MEMORY = 256;
 
 /** What happened to an event: applied, dropped as already seen, or refused because events before it are missing. */
 export type EventOutcome = 'applied' | 'stale' | 'gap';
 
 export function emptyRoomState(): RoomState {
-  return { epoch: null, seq: 0, markers: [], pending: [] };
+  return { epoch: null, seq: 0, markers: [], pending: [], applied: [] };
 }
 
 /**
  * Replaces the confirmed layer with a snapshot. Pending ops acknowledged at or below the snapshot's seq (same
  * epoch) are in it, so they retire; ops still waiting for their ack stay pending — their ack or error settles them.
  */
-export function applySnapshot(state: RoomState, snapshot: Pick<SnapshotMessage, 'epoch' | 'seq' | 'markers'>): RoomState {
+export function applySnapshot(state: RoomState, snapshot: { epoch: string; seq: number; markers: readonly Marker[] }): RoomState {
   const sameEpoch = state.epoch === snapshot.epoch;
   const pending = state.pending.filter((p) => {
     if (p.ackSeq === undefined) return true;
     // An ack from another epoch refers to a history that no longer exists: the op cannot be confirmed any more.
     return sameEpoch && p.ackSeq > snapshot.seq;
   });
-  return { epoch: snapshot.epoch, seq: snapshot.seq, markers: snapshot.markers, pending };
+  return { epoch: snapshot.epoch, seq: snapshot.seq, markers: snapshot.markers, pending, applied: sameEpoch ? state.applied : [] };
 }
 
 /**
@@ -68,6 +77,7 @@ export function applyEvent(state: RoomState, event: RoomEvent): { state: RoomSta
       seq: event.seq,
       markers: applyEventToMarkers(state.markers, event),
       pending: state.pending.filter((p) => p.broadcastId !== event.broadcastId),
+      applied: [...state.applied.slice(1 - APPLIED_MEMORY), event.broadcastId],
     },
     outcome: 'applied',
   };
@@ -92,6 +102,21 @@ export function applyEvents(state: RoomState, events: readonly RoomEvent[]): { s
 /** Adds an op to the optimistic layer, after every op already there. */
 export function addPending(state: RoomState, pending: Omit<PendingOp, 'status'> & { status?: PendingStatus }): RoomState {
   return { ...state, pending: [...state.pending, { status: 'sending', ...pending }] };
+}
+
+/**
+ * Adds an op passed on by another tab (SPEC §2: a pending entry like the user's own). Ignored when its event was
+ * already applied (the server was faster than the tab message) or when it is already pending: never applied twice.
+ */
+export function addTabPending(state: RoomState, entry: Omit<PendingOp, 'status' | 'origin'> & { expiresAt: number }): RoomState {
+  if (state.applied.includes(entry.broadcastId) || isPending(state, entry.broadcastId)) return state;
+  return addPending(state, { ...entry, origin: 'tab' });
+}
+
+/** Drops the tab entries whose deadline has passed unconfirmed. */
+export function dropExpired(state: RoomState, now: number): RoomState {
+  const pending = state.pending.filter((p) => p.expiresAt === undefined || p.expiresAt > now);
+  return pending.length === state.pending.length ? state : { ...state, pending };
 }
 
 /**

@@ -34,6 +34,7 @@ export const en: Strings = {
     offline: 'You are offline. Changes cannot be saved until you are back online.',
     closed: 'Disconnected from the comment server.',
   },
+  cached: (time) => `Offline — showing markers saved at ${time}. Read-only until the server is back.`,
   errors: {
     'bad-request': 'The server could not accept this change.',
     unauthorized: 'Your session is not valid any more. Reload the page to sign in again.',

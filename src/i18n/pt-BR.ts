@@ -35,6 +35,7 @@ export const ptBR: Strings = {
     offline: 'Você está offline. As alterações não podem ser salvas até a conexão voltar.',
     closed: 'Desconectado do servidor de comentários.',
   },
+  cached: (time) => `Sem conexão — mostrando os marcadores salvos às ${time}. Somente leitura até o servidor voltar.`,
   errors: {
     'bad-request': 'O servidor não pôde aceitar esta alteração.',
     unauthorized: 'Sua sessão não é mais válida. Recarregue a página para entrar de novo.',

@@ -31,6 +31,8 @@ export interface Strings {
   close: string;
   charactersLeft(n: number): string;
   status: Record<Exclude<ConnectionState, 'open'>, string>;
+  /** The status while the markers shown are this browser's saved copy (read-only); `time` is when it was saved. */
+  cached(time: string): string;
   errors: Record<ErrorCode, string>;
   /** A retry hint after an error, when what the user typed was kept. */
   keptText: string;

@@ -26,12 +26,12 @@ export function tabChannelName({ server, tenant, userId, room }: TabChannelKey):
 
 /** A BroadcastChannel for one room, or a silent no-op where the browser has none. */
 export class TabChannel {
-  readonly #channel: BroadcastChannel | null;
+  private readonly channel: BroadcastChannel | null;
 
   constructor(key: TabChannelKey, onMessage: (message: TabMessage) => void) {
-    this.#channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(tabChannelName(key));
-    if (this.#channel) {
-      this.#channel.onmessage = (event: MessageEvent) => {
+    this.channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(tabChannelName(key));
+    if (this.channel) {
+      this.channel.onmessage = (event: MessageEvent) => {
         if (isTabMessage(event.data)) onMessage(event.data);
       };
     }
@@ -39,14 +39,14 @@ export class TabChannel {
 
   post(message: TabMessage): void {
     try {
-      this.#channel?.postMessage(message);
+      this.channel?.postMessage(message);
     } catch {
       // A closed channel (the element is going away): other tabs will learn from the server.
     }
   }
 
   close(): void {
-    this.#channel?.close();
+    this.channel?.close();
   }
 }
 
