@@ -1,7 +1,7 @@
 /**
  * One link to an image-chat server for one tenant and identity, shared by every `<image-chat>` on the page that
  * uses them (see `registry.ts`). It picks a transport (WebSocket, or SSE + POST; `transport.ts`), says hello, routes
- * messages to room subscribers, tracks acks by `broadcastId`, and reconnects with full-jitter backoff,
+ * messages to room subscribers, tracks acks by `broadcastId` (`op-acks.ts`), and reconnects with full-jitter backoff,
  * re-subscribing every room from its `epoch`/`seq`. With `auto`, a WebSocket that can't be established while the
  * server answers HTTP makes it fall back to SSE, and it tries WebSocket again now and then.
  *
@@ -15,17 +15,17 @@ import {
   isRoomEvent,
   type AckMessage,
   type ClientMessage,
-  type ErrorMessage,
   type Op,
   type ServerMessage,
   type User,
 } from '../../protocol/index.js';
-import { settleLostOp } from '../core/resync.js';
 import { backoff, retryStep } from './backoff.js';
 import { afterWebSocketFailure } from './fallback.js';
 import { loadGuestToken, saveGuestToken } from './guest-token.js';
-import { answersHttp, mintGuest, postOp, userFromToken } from './http.js';
-import type { RoomPosition, Transport, TransportEvents } from './transport.js';
+import { answersHttp, mintGuest, userFromToken } from './http.js';
+import { OpAcks } from './op-acks.js';
+import { caughtUp, positions, subscribeFrame, type Rooms } from './room-subscriptions.js';
+import type { Transport, TransportEvents } from './transport.js';
 import { SseTransport } from './transport-sse.js';
 import { WebSocketTransport, webSocketUrl } from './transport-websocket.js';
 import { clientError, type ClientError, type ConnectionOptions, type ConnectionState, type RoomMessage, type RoomSubscriber, type TransportName } from './types.js';
@@ -55,17 +55,6 @@ export const CONNECTION_DEFAULTS = {
   WebSocket: undefined as typeof WebSocket | undefined,
 };
 
-interface PendingAck {
-  op: Op;
-  resolve(ack: AckMessage): void;
-  reject(error: ClientError): void;
-  timer?: ReturnType<typeof setTimeout>;
-  /** Sent as a frame on the current link (POSTs don't depend on it). */
-  framed?: boolean;
-  /** The link went away before the ack: the room's resync settles it. */
-  lost?: boolean;
-}
-
 /** What a connection tells its listeners: state changes (with the user, once known) and connection-level errors. */
 export interface ConnectionListener {
   onState?(state: ConnectionState): void;
@@ -78,9 +67,6 @@ function isOffline(): boolean {
   return typeof navigator !== 'undefined' && navigator.onLine === false;
 }
 
-const LOST = 'The connection was lost before the server confirmed this change: it was not saved.';
-const UNCONFIRMED = 'The connection was lost and this change could not be confirmed: retry to make sure it is saved.';
-
 export class Connection {
   state: ConnectionState = 'connecting';
   /** The transport in use while open; `null` otherwise. */
@@ -90,8 +76,8 @@ export class Connection {
 
   private link?: Transport;
   private generation = 0;
-  private readonly rooms = new Map<string, Set<RoomSubscriber>>();
-  private readonly acks = new Map<string, PendingAck>();
+  private readonly rooms: Rooms = new Map();
+  private readonly acks: OpAcks;
   private readonly listeners = new Set<ConnectionListener>();
   private attempt = 0;
   private openedAt = 0;
@@ -117,6 +103,7 @@ export class Connection {
     this.o = { ...CONNECTION_DEFAULTS };
     for (const [key, value] of Object.entries(options)) if (value !== undefined && key in this.o) Object.assign(this.o, { [key]: value });
     this.onSse = options.transport === 'sse';
+    this.acks = new OpAcks(this, this.o);
     globalThis.addEventListener?.('online', this.handleOnline);
     globalThis.addEventListener?.('offline', this.handleOffline);
     this.connect();
@@ -158,19 +145,19 @@ export class Connection {
     const first = !set;
     if (!set) this.rooms.set(room, (set = new Set()));
     set.add(subscriber);
-    if (this.state === 'open') this.sendFrame(first ? this.subscribeFrame(room) : { type: 'subscribe', room });
+    if (this.state === 'open') this.sendFrame(first ? subscribeFrame(room, set) : { type: 'subscribe', room });
     return () => {
       const current = this.rooms.get(room);
       if (!current?.delete(subscriber) || current.size > 0) return;
       this.rooms.delete(room);
-      for (const [id, p] of this.acks) if (p.lost && p.op.room === room) this.settleAck(id, (a) => a.reject(clientError('unavailable', LOST)));
+      this.acks.fail(room);
       if (this.state === 'open') this.sendFrame({ type: 'unsubscribe', room });
     };
   }
 
   /** Asks again for a room from where its subscribers stand: after a gap in `seq`. */
   resubscribe(room: string): void {
-    if (this.state === 'open' && this.rooms.has(room)) this.sendFrame(this.subscribeFrame(room));
+    if (this.state === 'open' && this.rooms.has(room)) this.sendFrame(subscribeFrame(room, this.rooms.get(room)));
   }
 
   /**
@@ -180,31 +167,7 @@ export class Connection {
    */
   sendOp(op: Op): Promise<AckMessage> {
     if (isOffline()) return Promise.reject(clientError('offline', 'The browser is offline.'));
-    const frame = JSON.stringify(op);
-    // A frame over the limit would make the server close the socket (1009) for everyone on it: refuse it here.
-    if (new TextEncoder().encode(frame).length > LIMITS.maxFrameBytes) {
-      return Promise.reject(clientError('too-large', 'This change is too large to send.'));
-    }
-    return new Promise<AckMessage>((resolve, reject) => {
-      const pending: PendingAck = { op, resolve, reject };
-      pending.timer = setTimeout(() => {
-        if (!pending.lost) this.settleAck(op.broadcastId, (p) => p.reject(clientError('unavailable', 'The server did not confirm this change in time.')));
-      }, this.o.ackTimeoutMs);
-      this.acks.set(op.broadcastId, pending);
-      const link = this.link;
-      if (this.state === 'open' && link?.framesOps) {
-        pending.framed = true;
-        link.sendOp(frame);
-      } else if (this.state === 'open') this.post(pending);
-      else {
-        // The link is down: POST, but only once the server is seen to answer, so that an op reported
-        // `unavailable` surely never reached it.
-        const { server } = this._options;
-        void answersHttp(server).then((up) =>
-          up ? this.post(pending) : this.settleAck(op.broadcastId, (p) => p.reject(clientError('unavailable', 'The image-chat server cannot be reached.'))),
-        );
-      }
-    });
+    return this.acks.send(op, this.state === 'open', this.link);
   }
 
   /** Closes for good (the registry calls this when the last element lets go). */
@@ -215,7 +178,7 @@ export class Connection {
     clearTimeout(this.probeTimer);
     globalThis.removeEventListener?.('online', this.handleOnline);
     globalThis.removeEventListener?.('offline', this.handleOffline);
-    for (const id of [...this.acks.keys()]) this.settleAck(id, (p) => p.reject(clientError('unavailable', LOST)));
+    this.acks.fail();
     this.drop();
     this.setState('closed');
   }
@@ -242,7 +205,7 @@ export class Connection {
     if (this.onSse) {
       void this.identity().then(
         current(({ token, user }: { token?: string; user: User | null }) => {
-          this.link = new SseTransport(server, tenant, token, user, () => this.positions(), events);
+          this.link = new SseTransport(server, tenant, token, user, () => positions(this.rooms), events);
         }),
       );
       return;
@@ -288,7 +251,7 @@ export class Connection {
         this.transport = this.link?.name ?? null;
         if (this.transport === 'websocket') {
           this.webSocketFailures = this.httpAnswered = 0;
-          for (const room of this.rooms.keys()) this.sendFrame(this.subscribeFrame(room));
+          for (const [room, subscribers] of this.rooms) this.sendFrame(subscribeFrame(room, subscribers));
         } else if (this._options.transport !== 'sse') {
           this.scheduleWebSocketProbe();
         }
@@ -297,7 +260,7 @@ export class Connection {
       }
       case 'ack':
       case 'error':
-        if (message.broadcastId && this.acks.has(message.broadcastId)) return this.reply(message);
+        if (message.broadcastId && this.acks.reply(message)) return;
         if (message.type === 'error' && message.room) this.route(message.room, message);
         else if (message.type === 'error' && message.broadcastId === undefined) {
           // A refusal comes with its close (4401/4403) right after: reported once, then, with this message.
@@ -322,62 +285,7 @@ export class Connection {
   /** Delivers a room message, then settles the ops it confirms (their event) or, after a resync, fails. */
   private route(room: string, message: RoomMessage): void {
     for (const subscriber of this.rooms.get(room) ?? []) subscriber.onMessage(message);
-    for (const [id, p] of this.acks) {
-      if (p.op.room !== room) continue;
-      if ('broadcastId' in message && message.broadcastId === id && 'seq' in message) {
-        this.settleAck(id, (a) => a.resolve({ type: 'ack', broadcastId: id, seq: message.seq }));
-      } else if (p.lost && (message.type !== 'subscribed' || this.caughtUp(room, message))) {
-        const outcome = settleLostOp(p.op, message);
-        if (outcome === 'failed') this.settleAck(id, (a) => a.reject(clientError('unavailable', LOST)));
-        // Confirmed by a snapshot: its seq is applied, so the op retires.
-        else if (outcome === 'confirmed' && message.type === 'snapshot') this.settleAck(id, (a) => a.resolve({ type: 'ack', broadcastId: id, seq: message.seq }));
-      }
-    }
-  }
-
-  /** Whether every subscriber of the room stands where `subscribed` says the server is (else a resync follows). */
-  private caughtUp(room: string, message: { epoch: string; seq: number }): boolean {
-    return [...(this.rooms.get(room) ?? [])].every((s) => {
-      const p = s.position();
-      return p?.epoch === message.epoch && p.since >= message.seq;
-    });
-  }
-
-  private reply(message: AckMessage | ErrorMessage): void {
-    this.settleAck(message.broadcastId!, (p) =>
-      message.type === 'ack' ? p.resolve(message) : p.reject(clientError(message.code, message.message)),
-    );
-  }
-
-  /** An op by `POST`: the SSE transport's way up, and WebSocket's while its link is down. */
-  private post(pending: PendingAck): void {
-    const { server, tenant, token = loadGuestToken(server, tenant) } = this._options;
-    postOp(server, tenant, token, pending.op).then(
-      (reply) => this.reply({ ...reply, broadcastId: pending.op.broadcastId }),
-      () => {
-        // Sent, maybe committed, answer lost: a resync of its room tells (now, or after the reconnect).
-        this.lose(pending);
-        this.resubscribe(pending.op.room);
-      },
-    );
-  }
-
-  private lose(pending: PendingAck): void {
-    if (pending.lost) return;
-    clearTimeout(pending.timer);
-    pending.lost = true;
-    pending.timer = setTimeout(
-      () => this.settleAck(pending.op.broadcastId, (p) => p.reject(clientError('unavailable', UNCONFIRMED))),
-      this.o.lostTimeoutMs,
-    );
-  }
-
-  private settleAck(broadcastId: string, settle: (pending: PendingAck) => void): void {
-    const pending = this.acks.get(broadcastId);
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    this.acks.delete(broadcastId);
-    settle(pending);
+    this.acks.route(room, message, (m) => caughtUp(this.rooms.get(room), m));
   }
 
   /** Closes the current link without reporting it; ops sent over it that await an ack are now lost. */
@@ -388,7 +296,7 @@ export class Connection {
     this.link = undefined;
     this.transport = null;
     this.welcomed = false;
-    for (const p of this.acks.values()) if (p.framed) this.lose(p);
+    this.acks.loseFramed();
   }
 
   private handleClose(code: number): void {
@@ -406,7 +314,7 @@ export class Connection {
     if (code === CloseCode.unauthorized || code === CloseCode.forbidden) {
       // No reconnect storm: wait for a new token (`authenticate`), which re-opens at once.
       this.refused = true;
-      for (const id of [...this.acks.keys()]) this.settleAck(id, (p) => p.reject(clientError('unavailable', LOST)));
+      this.acks.fail();
       const unauthorized = code === CloseCode.unauthorized;
       this.emitError(clientError(unauthorized ? 'unauthorized' : 'forbidden', this.refusal ?? 'The server refused this connection.'), unauthorized ? 'auth' : 'connect');
       return this.setState('closed');
@@ -482,26 +390,6 @@ export class Connection {
     this.drop();
     this.setState('offline');
   };
-
-  /** Every room with where to resume it (for the SSE stream's URL). */
-  private positions(): RoomPosition[] {
-    return [...this.rooms.keys()].map((room) => {
-      const frame = this.subscribeFrame(room) as RoomPosition;
-      return { room, epoch: frame.epoch, since: frame.since };
-    });
-  }
-
-  private subscribeFrame(room: string): ClientMessage {
-    // Resume from the furthest-behind subscriber: those ahead drop the replayed events as stale.
-    let position: { epoch: string; since: number } | undefined;
-    for (const subscriber of this.rooms.get(room) ?? []) {
-      const p = subscriber.position();
-      if (!p) return { type: 'subscribe', room };
-      if (position && p.epoch !== position.epoch) return { type: 'subscribe', room };
-      if (!position || p.since < position.since) position = p;
-    }
-    return position ? { type: 'subscribe', room, epoch: position.epoch, since: position.since } : { type: 'subscribe', room };
-  }
 
   private sendFrame(message: ClientMessage): void {
     this.link?.send(message);
