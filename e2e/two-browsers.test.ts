@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startServer } from '../server/server.js';
 import { CHROMIUM_ARGS, findChromium } from './chromium.js';
+import { clickToPlace } from './support.js';
 
 const BUNDLE = fileURLToPath(new URL('../dist/image-chat.js', import.meta.url));
 /** The room of the demo page's first image (demo/index.html). */
@@ -56,27 +57,6 @@ function isSnapshotOf(payload: string | Buffer, room: string): boolean {
     return message.type === 'snapshot' && message.room === room;
   } catch {
     return false;
-  }
-}
-
-/**
- * Clicks a spot of the image (fractions of its box) and returns the new marker's comment box. The element handles a
- * click once its room is loaded; the snapshot frame can reach Playwright a moment before the page has applied it,
- * so a click that opened nothing is tried again.
- */
-async function clickToPlace(chat: Locator, fx: number, fy: number): Promise<Locator> {
-  const image = chat.locator('[part~="image"]');
-  const textarea = chat.locator('[part~="composer"] textarea');
-  const box = await image.boundingBox();
-  assert.ok(box, 'the image is laid out');
-  for (let attempt = 1; ; attempt++) {
-    await image.click({ position: { x: box.width * fx, y: box.height * fy } });
-    try {
-      await textarea.waitFor({ state: 'visible', timeout: 2_000 });
-      return textarea;
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
   }
 }
 
