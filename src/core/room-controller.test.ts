@@ -3,24 +3,13 @@
 // Kept in src/core/ so that `npm run test:unit` (src/core/*.test.ts) runs it.
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ReactiveControllerHost } from 'lit';
 import { RoomController } from '../controllers/room-controller.js';
-import { FakeSocket, installFakes } from '../test/fake-socket.js';
+import { FakeSocket, fakeHost, installFakes } from '../test/fake-socket.js';
 
 let serial = 0;
 
 function setup() {
-  const events: CustomEvent[] = [];
-  const host = {
-    addController() {},
-    removeController() {},
-    requestUpdate() {},
-    updateComplete: Promise.resolve(true),
-    dispatchEvent(event: Event) {
-      events.push(event as CustomEvent);
-      return true;
-    },
-  } as unknown as ReactiveControllerHost & HTMLElement;
+  const { host, events } = fakeHost();
   // A server URL of its own per test: the connection registry is page-wide.
   const controller = new RoomController(host, () => ({ server: `http://rc${++serial}.test`, tenant: 'demo', room: 'r' }));
   controller.hostConnected();

@@ -2,25 +2,14 @@
 // BroadcastChannel; a fake WebSocket stands for the server). Kept in src/core/ so that `npm run test:unit` runs it.
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ReactiveControllerHost } from 'lit';
 import { tokenUser } from '../cache/local-room.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { FakeSocket, installFakes } from '../test/fake-socket.js';
+import { FakeSocket, fakeHost, installFakes } from '../test/fake-socket.js';
 
 let serial = 0;
 
 function tab(server: string) {
-  const events: CustomEvent[] = [];
-  const host = {
-    addController() {},
-    removeController() {},
-    requestUpdate() {},
-    updateComplete: Promise.resolve(true),
-    dispatchEvent(event: Event) {
-      events.push(event as CustomEvent);
-      return true;
-    },
-  } as unknown as ReactiveControllerHost & HTMLElement;
+  const { host, events } = fakeHost();
   const controller = new RoomController(host, () => ({ server, tenant: 'demo', room: 'r' }));
   controller.hostConnected();
   return { controller, events };

@@ -1,4 +1,5 @@
 /** A scriptable stand-in for the browser's WebSocket and localStorage, for unit tests under Node. */
+import type { ReactiveControllerHost } from 'lit';
 
 export class FakeSocket {
   static readonly OPEN = 1;
@@ -46,4 +47,20 @@ export function installFakes(): void {
   store.clear();
   (globalThis as Record<string, unknown>).WebSocket = FakeSocket;
   (globalThis as Record<string, unknown>).localStorage = fakeStorage;
+}
+
+/** A minimal Lit controller host that records the events the controller dispatches. */
+export function fakeHost(): { host: ReactiveControllerHost & HTMLElement; events: CustomEvent[] } {
+  const events: CustomEvent[] = [];
+  const host = {
+    addController() {},
+    removeController() {},
+    requestUpdate() {},
+    updateComplete: Promise.resolve(true),
+    dispatchEvent(event: Event) {
+      events.push(event as CustomEvent);
+      return true;
+    },
+  } as unknown as ReactiveControllerHost & HTMLElement;
+  return { host, events };
 }
