@@ -7,7 +7,7 @@ import { healthRoutes } from './http/health.js';
 import { roomRoutes } from './http/rooms.js';
 import { serveStatic } from './http/static.js';
 import { usageRoutes } from './http/usage.js';
-import type { ServerContext } from './realtime/context.js';
+import type { Services } from './services.js';
 
 export interface StaticDirs {
   demo: string;
@@ -15,17 +15,17 @@ export interface StaticDirs {
 }
 
 /** Composes the Koa application: middleware and routes only, no behaviour of its own. */
-export function createApp(ctx: ServerContext, dirs: StaticDirs): Koa {
+export function createApp(services: Services, dirs: StaticDirs): Koa {
   const app = new Koa();
   app.proxy = false;
   // Errors past the boundary come from streams; a client leaving an SSE stream is expected, not an error.
   app.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET' || err.code === 'EPIPE') return;
-    ctx.logger.error({ err }, 'koa error');
+    services.logger.error({ err }, 'koa error');
   });
-  app.use(errorBoundary(ctx.logger));
-  app.use(cors(ctx.tenants));
-  for (const router of [healthRoutes(ctx), guestRoutes(ctx), roomRoutes(ctx), eventRoutes(ctx), usageRoutes(ctx)]) {
+  app.use(errorBoundary(services.logger));
+  app.use(cors(services.tenants));
+  for (const router of [healthRoutes(services), guestRoutes(services), roomRoutes(services), eventRoutes(services), usageRoutes(services)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

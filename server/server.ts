@@ -18,7 +18,7 @@ import { Metrics } from './observability/metrics.js';
 import { Usage } from './observability/usage.js';
 import { createSchemas } from './protocol/schemas.js';
 import { Connections } from './realtime/connections.js';
-import type { ServerContext } from './realtime/context.js';
+import type { Services } from './services.js';
 import { attachWebSocketGateway } from './realtime/gateway.js';
 import { RoomService } from './rooms/room-service.js';
 import { SqliteStorage } from './storage/sqlite-storage.js';
@@ -75,7 +75,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const metrics = new Metrics(() => fanout.roomCount);
   const usage = new Usage(storage, (err) => logger.error({ err }, 'usage flush failed'));
   const guests = await Guests.open(storage);
-  const ctx: ServerContext = {
+  const services: Services = {
     storage,
     fanout,
     guests,
@@ -92,14 +92,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     connections: new Connections(),
   };
 
-  const app = createApp(ctx, {
+  const app = createApp(services, {
     demo: options.staticDirs?.demo ?? join(REPO_ROOT, 'demo'),
     dist: options.staticDirs?.dist ?? join(REPO_ROOT, 'dist'),
   });
   const server: HttpServer = options.tls
     ? (createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, app.callback()) as unknown as HttpServer)
     : createServer(app.callback());
-  const gateway = attachWebSocketGateway(server, ctx);
+  const gateway = attachWebSocketGateway(server, services);
 
   try {
     await new Promise<void>((done, fail) => {
@@ -114,7 +114,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await storage.close();
     throw err;
   }
-  ctx.connections.startHeartbeat(limits.pingIntervalMs);
+  services.connections.startHeartbeat(limits.pingIntervalMs);
   usage.start(limits.usageFlushMs);
   const { port } = server.address() as AddressInfo;
   const host = !options.host || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
@@ -126,8 +126,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // Order matters: refuse new work, let accepted ops commit (so their acks and events go out), then say 1012.
     const closed = new Promise<void>((done) => server.close(() => done()));
     gateway.stop();
-    await ctx.rooms.drain();
-    await ctx.connections.shutdownAll();
+    await services.rooms.drain();
+    await services.connections.shutdownAll();
     server.closeAllConnections();
     await closed;
     await fanout.close();

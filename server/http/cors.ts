@@ -13,25 +13,25 @@ const USAGE_PATH = /^\/api\/tenants\/([^/]+)\/usage$/;
  * origin may load them. No cookies are used, so no credentials mode.
  */
 export function cors(tenants: TenantRegistry): Middleware {
-  return async (http, next) => {
-    const origin = http.get('Origin');
+  return async (ctx, next) => {
+    const origin = ctx.get('Origin');
     if (origin) {
-      if (http.path.startsWith('/api/')) {
-        const query = http.query.tenant;
-        const id = USAGE_PATH.exec(http.path)?.[1] ?? (typeof query === 'string' ? query : undefined);
+      if (ctx.path.startsWith('/api/')) {
+        const query = ctx.query.tenant;
+        const id = USAGE_PATH.exec(ctx.path)?.[1] ?? (typeof query === 'string' ? query : undefined);
         const tenant = Array.isArray(query) ? undefined : tenants.get(safeDecode(id) ?? 'demo');
         if (tenant && !isOriginAllowed(tenant, origin)) {
           throw new ProtocolError('forbidden', `pages from ${origin.slice(0, 100)} may not use tenant "${tenant.id}"`);
         }
       }
-      http.set('Access-Control-Allow-Origin', origin);
-      http.vary('Origin');
+      ctx.set('Access-Control-Allow-Origin', origin);
+      ctx.vary('Origin');
     }
-    if (http.method === 'OPTIONS' && origin) {
-      http.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-      http.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, Last-Event-ID');
-      http.set('Access-Control-Max-Age', '600');
-      http.status = 204;
+    if (ctx.method === 'OPTIONS' && origin) {
+      ctx.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, Last-Event-ID');
+      ctx.set('Access-Control-Max-Age', '600');
+      ctx.status = 204;
       return;
     }
     await next();

@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { ProtocolError } from '../errors.js';
 import { requireRoomAccess } from '../identity/authenticate.js';
-import type { ServerContext } from '../realtime/context.js';
+import type { Services } from '../services.js';
 import { addressOf, identityOf, tenantOf } from './auth.js';
 import { roomParam } from './rooms.js';
 import { SseStream, type SseIdStyle } from './sse-stream.js';
@@ -28,48 +28,48 @@ function parseLastEventId(value: string): { epoch?: string; since?: number } {
 }
 
 /** The SSE routes: one stream for several rooms, and one per room for plain EventSource clients. */
-export function eventRoutes(ctx: ServerContext): Router {
+export function eventRoutes(services: Services): Router {
   const router = new Router();
 
-  router.get('/api/events', async (http) => {
-    const raw = http.query.sub;
+  router.get('/api/events', async (ctx) => {
+    const raw = ctx.query.sub;
     const subs = (Array.isArray(raw) ? raw : raw ? [raw] : []).map(parseSub);
     if (subs.length === 0) throw new ProtocolError('bad-request', 'name at least one room: ?sub=<room>[@<epoch>:<seq>]');
-    if (subs.length > ctx.limits.maxSubscriptionsPerConnection) {
-      throw new ProtocolError('too-large', `a stream may carry at most ${ctx.limits.maxSubscriptionsPerConnection} rooms`);
+    if (subs.length > services.limits.maxSubscriptionsPerConnection) {
+      throw new ProtocolError('too-large', `a stream may carry at most ${services.limits.maxSubscriptionsPerConnection} rooms`);
     }
-    for (const sub of subs) roomParam(sub.room, ctx.limits.maxRoomLength);
-    await openStream(http, ctx, 'room', subs);
+    for (const sub of subs) roomParam(sub.room, services.limits.maxRoomLength);
+    await openStream(ctx, services, 'room', subs);
   });
 
-  router.get('/api/rooms/:room/events', async (http) => {
-    const room = roomParam(http.params.room, ctx.limits.maxRoomLength);
-    const lastEventId = (http.get('Last-Event-ID') || (typeof http.query.lastEventId === 'string' ? http.query.lastEventId : '')).slice(0, 1024);
-    await openStream(http, ctx, 'plain', [{ room, ...parseLastEventId(lastEventId) }]);
+  router.get('/api/rooms/:room/events', async (ctx) => {
+    const room = roomParam(ctx.params.room, services.limits.maxRoomLength);
+    const lastEventId = (ctx.get('Last-Event-ID') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '')).slice(0, 1024);
+    await openStream(ctx, services, 'plain', [{ room, ...parseLastEventId(lastEventId) }]);
   });
 
   return router;
 }
 
-async function openStream(http: Context, ctx: ServerContext, idStyle: SseIdStyle, subs: RoomPosition[]): Promise<void> {
-  const tenant = tenantOf(http, ctx);
+async function openStream(ctx: Context, services: Services, idStyle: SseIdStyle, subs: RoomPosition[]): Promise<void> {
+  const tenant = tenantOf(ctx, services);
   // Reading without a token is open only where guests are let in; a token, if given, must be valid (401).
-  const identity = await identityOf(http, ctx, tenant, { allowQuery: true });
+  const identity = await identityOf(ctx, services, tenant, { allowQuery: true });
   if (identity) for (const sub of subs) requireRoomAccess(identity, sub.room);
-  const address = addressOf(http, ctx);
-  if (!ctx.guard.openConnection(address)) throw new ProtocolError('rate-limited', 'too many open connections from this address');
+  const address = addressOf(ctx, services);
+  if (!services.guard.openConnection(address)) throw new ProtocolError('rate-limited', 'too many open connections from this address');
   // From here on the response is ours: Koa must not write or time it out.
-  http.req.socket.setTimeout(0);
-  http.status = 200; // for the request log and the error boundary, which see Koa's default 404 otherwise
-  http.respond = false;
-  http.res.writeHead(200, {
-    ...(http.response.headers as Record<string, string>),
+  ctx.req.socket.setTimeout(0);
+  ctx.status = 200; // for the request log and the error boundary, which see Koa's default 404 otherwise
+  ctx.respond = false;
+  ctx.res.writeHead(200, {
+    ...(ctx.response.headers as Record<string, string>),
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache',
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   });
-  const stream = new SseStream(http.res, ctx, tenant.id, idStyle, () => ctx.guard.closeConnection(address));
+  const stream = new SseStream(ctx.res, services, tenant.id, idStyle, () => services.guard.closeConnection(address));
   // A stream lives no longer than its token: it ends at expiry, and the client reconnects with a fresh one.
   if (identity) stream.endAt(identity.expiresAt);
   try {
@@ -79,7 +79,7 @@ async function openStream(http: Context, ctx: ServerContext, idStyle: SseIdStyle
     }
   } catch (err) {
     // Headers are sent: the error boundary can't answer any more. Log and end; the client reconnects.
-    ctx.logger.error({ err }, 'SSE subscribe failed');
+    services.logger.error({ err }, 'SSE subscribe failed');
     await stream.shutdown();
   }
 }

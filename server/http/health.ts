@@ -1,15 +1,15 @@
 import { Router } from '@koa/router';
-import type { ServerContext } from '../realtime/context.js';
+import type { Services } from '../services.js';
 
 /** Liveness and Prometheus metrics. */
-export function healthRoutes(ctx: ServerContext): Router {
+export function healthRoutes(services: Services): Router {
   const router = new Router();
-  router.get('/healthz', (http) => {
-    http.body = { ok: true };
+  router.get('/healthz', (ctx) => {
+    ctx.body = { ok: true };
   });
-  router.get('/metrics', async (http) => {
-    http.type = ctx.metrics.registry.contentType;
-    http.body = await ctx.metrics.registry.metrics();
+  router.get('/metrics', async (ctx) => {
+    ctx.type = services.metrics.registry.contentType;
+    ctx.body = await services.metrics.registry.metrics();
   });
   return router;
 }

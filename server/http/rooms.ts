@@ -2,32 +2,32 @@ import { Router } from '@koa/router';
 import { ProtocolError } from '../errors.js';
 import { requireRoomAccess } from '../identity/authenticate.js';
 import { parseOp } from '../protocol/parse.js';
-import type { ServerContext } from '../realtime/context.js';
+import type { Services } from '../services.js';
 import { readJsonBody } from './body.js';
 import { addressOf, identityOf, tenantOf } from './auth.js';
 
 /** REST access to rooms: a snapshot, and one op per POST (the SSE transport's way up). */
-export function roomRoutes(ctx: ServerContext): Router {
+export function roomRoutes(services: Services): Router {
   const router = new Router();
 
-  router.get('/api/rooms/:room/markers', async (http) => {
-    const tenant = tenantOf(http, ctx);
-    const identity = await identityOf(http, ctx, tenant);
-    const room = roomParam(http.params.room, ctx.limits.maxRoomLength);
+  router.get('/api/rooms/:room/markers', async (ctx) => {
+    const tenant = tenantOf(ctx, services);
+    const identity = await identityOf(ctx, services, tenant);
+    const room = roomParam(ctx.params.room, services.limits.maxRoomLength);
     if (identity) requireRoomAccess(identity, room);
-    const snapshot = await ctx.rooms.snapshot(tenant.id, room);
-    http.body = { type: 'snapshot', room, ...snapshot };
+    const snapshot = await services.rooms.snapshot(tenant.id, room);
+    ctx.body = { type: 'snapshot', room, ...snapshot };
   });
 
-  router.post('/api/rooms/:room/ops', async (http) => {
-    const tenant = tenantOf(http, ctx);
-    const identity = (await identityOf(http, ctx, tenant, { required: true }))!;
-    const room = roomParam(http.params.room, ctx.limits.maxRoomLength);
+  router.post('/api/rooms/:room/ops', async (ctx) => {
+    const tenant = tenantOf(ctx, services);
+    const identity = (await identityOf(ctx, services, tenant, { required: true }))!;
+    const room = roomParam(ctx.params.room, services.limits.maxRoomLength);
     requireRoomAccess(identity, room);
-    ctx.guard.takeOp(tenant.id, identity.user.id, addressOf(http, ctx));
-    const op = parseOp(ctx.schemas, await readJsonBody(http, ctx.limits.maxFrameBytes, ctx.limits.maxJsonDepth));
+    services.guard.takeOp(tenant.id, identity.user.id, addressOf(ctx, services));
+    const op = parseOp(services.schemas, await readJsonBody(ctx, services.limits.maxFrameBytes, services.limits.maxJsonDepth));
     if (op.room !== room) throw new ProtocolError('bad-request', `the op's room "${op.room}" is not the path's room`);
-    http.body = await ctx.rooms.apply(tenant.id, identity.user, op);
+    ctx.body = await services.rooms.apply(tenant.id, identity.user, op);
   });
 
   return router;

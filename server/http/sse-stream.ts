@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ServerMessage } from '../../protocol/messages.js';
 import type { ClientConnection } from '../realtime/connections.js';
-import type { ServerContext } from '../realtime/context.js';
+import type { Services } from '../services.js';
 import type { SubscriptionSink } from '../realtime/subscription.js';
 import { Subscription } from '../realtime/subscription.js';
 import { setLongTimeout } from '../realtime/long-timeout.js';
@@ -21,13 +21,13 @@ export class SseStream implements ClientConnection {
 
   constructor(
     private readonly res: ServerResponse,
-    private readonly ctx: ServerContext,
+    private readonly services: Services,
     private readonly tenant: string,
     private readonly idStyle: SseIdStyle,
     private readonly onClosed: () => void = () => {},
   ) {
-    ctx.connections.add(this);
-    ctx.metrics.connections.inc({ transport: 'sse' });
+    services.connections.add(this);
+    services.metrics.connections.inc({ transport: 'sse' });
     res.on('close', () => this.onClose());
     // The opening comment flushes the headers, so the client's EventSource opens at once.
     res.write(': image-chat\nretry: 2000\n\n');
@@ -43,10 +43,10 @@ export class SseStream implements ClientConnection {
   }
 
   async subscribe(room: string, epoch?: string, since?: number): Promise<void> {
-    const subscription = await Subscription.open(this.ctx, this.tenant, room, { epoch, since }, this.sink(room));
+    const subscription = await Subscription.open(this.services, this.tenant, room, { epoch, since }, this.sink(room));
     if (this.closed) return subscription.close();
     this.subscriptions.push(subscription);
-    this.ctx.metrics.subscriptions.inc();
+    this.services.metrics.subscriptions.inc();
   }
 
   private id(room: string, epoch: string, seq: number): string {
@@ -58,7 +58,7 @@ export class SseStream implements ClientConnection {
       snapshot: (message) => this.send(message, this.id(room, message.epoch, message.seq)),
       subscribed: (message) => this.send(message),
       events: (events, epoch) => {
-        this.ctx.metrics.eventsSent.inc({ transport: 'sse' }, events.length);
+        this.services.metrics.eventsSent.inc({ transport: 'sse' }, events.length);
         for (const event of events) this.send(event, this.id(room, epoch, event.seq));
       },
     };
@@ -70,14 +70,14 @@ export class SseStream implements ClientConnection {
     const frame = `${id && !/[\r\n]/.test(id) ? `id: ${id}\n` : ''}event: ${message.type}\ndata: ${JSON.stringify(message)}\n\n`;
     this.res.write(frame);
     const bytes = Buffer.byteLength(frame);
-    this.ctx.metrics.bytesSent.inc({ transport: 'sse' }, bytes);
-    this.ctx.usage.messageSent(this.tenant, bytes);
+    this.services.metrics.bytesSent.inc({ transport: 'sse' }, bytes);
+    this.services.usage.messageSent(this.tenant, bytes);
     // The backlog before this frame: one large snapshot alone never counts as slow.
-    if (this.res.writableLength - bytes > this.ctx.limits.maxBufferedBytes) {
+    if (this.res.writableLength - bytes > this.services.limits.maxBufferedBytes) {
       // A reader this far behind would only fall further; it resumes from its Last-Event-ID when it reconnects.
       // destroy, not end: end would queue behind the backlog, which is exactly what must be freed.
-      this.ctx.logger.warn({ buffered: this.res.writableLength }, 'closing slow SSE consumer');
-      this.ctx.metrics.slowConsumers.inc({ transport: 'sse' });
+      this.services.logger.warn({ buffered: this.res.writableLength }, 'closing slow SSE consumer');
+      this.services.metrics.slowConsumers.inc({ transport: 'sse' });
       this.res.destroy();
       this.onClose();
     }
@@ -98,9 +98,9 @@ export class SseStream implements ClientConnection {
     this.expiry?.cancel();
     this.onClosed();
     for (const subscription of this.subscriptions) subscription.close();
-    this.ctx.metrics.subscriptions.dec(this.subscriptions.length);
+    this.services.metrics.subscriptions.dec(this.subscriptions.length);
     this.subscriptions.length = 0;
-    this.ctx.connections.delete(this);
-    this.ctx.metrics.connections.dec({ transport: 'sse' });
+    this.services.connections.delete(this);
+    this.services.metrics.connections.dec({ transport: 'sse' });
   }
 }

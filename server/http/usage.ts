@@ -1,27 +1,27 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router } from '@koa/router';
 import { ProtocolError } from '../errors.js';
-import type { ServerContext } from '../realtime/context.js';
+import type { Services } from '../services.js';
 import { tokenOf } from './auth.js';
 
 /**
  * `GET /api/tenants/:tenant/usage` with `Authorization: Bearer <adminKey>` (SPEC §3): the tenant's totals and one
  * entry per UTC day. A tenant without an admin key has no usage endpoint (403); a missing or wrong key is 401.
  */
-export function usageRoutes(ctx: ServerContext): Router {
+export function usageRoutes(services: Services): Router {
   const router = new Router();
-  router.get('/api/tenants/:tenant/usage', async (http) => {
-    const tenant = ctx.tenants.get(http.params.tenant ?? '');
+  router.get('/api/tenants/:tenant/usage', async (ctx) => {
+    const tenant = services.tenants.get(ctx.params.tenant ?? '');
     if (!tenant) throw new ProtocolError('not-found', 'no such tenant');
     if (tenant.adminKey === undefined) throw new ProtocolError('forbidden', 'this tenant has no admin key configured');
-    const key = tokenOf(http);
+    const key = tokenOf(ctx);
     if (!key || !sameSecret(key, tenant.adminKey)) {
       throw new ProtocolError('unauthorized', "this endpoint needs the tenant's admin key (Authorization: Bearer <adminKey>)");
     }
-    const days = await ctx.usage.days(tenant.id);
+    const days = await services.usage.days(tenant.id);
     const sum = (field: 'pubSubMessageCount' | 'pubSubBandwidth' | 'conversationCreateCount') => days.reduce((total, day) => total + day[field], 0);
-    http.set('Cache-Control', 'no-store');
-    http.body = {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
       tenant: tenant.id,
       pubSubMessageCount: sum('pubSubMessageCount'),
       pubSubBandwidth: sum('pubSubBandwidth'),

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCode } from '../../protocol/errors.js';
 import { clientAddress } from '../limits/client-address.js';
-import type { ServerContext } from './context.js';
+import type { Services } from '../services.js';
 import { WsSession } from './ws-session.js';
 
 /**
@@ -11,8 +11,8 @@ import { WsSession } from './ws-session.js';
  * whose frame is over the limit with 1009. An address over its connection limit is accepted and closed at once
  * with 4429, so that a browser sees why (a refused upgrade would only show as 1006).
  */
-export function attachWebSocketGateway(server: HttpServer, ctx: ServerContext): { stop(): void } {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.limits.maxFrameBytes });
+export function attachWebSocketGateway(server: HttpServer, services: Services): { stop(): void } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: services.limits.maxFrameBytes });
   let accepting = true;
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -20,16 +20,16 @@ export function attachWebSocketGateway(server: HttpServer, ctx: ServerContext): 
       socket.destroy();
       return;
     }
-    const address = clientAddress(req, ctx.trustProxy);
+    const address = clientAddress(req, services.trustProxy);
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!ctx.guard.openConnection(address)) {
-        ctx.metrics.refused.inc({ reason: 'connections-per-ip' });
+      if (!services.guard.openConnection(address)) {
+        services.metrics.refused.inc({ reason: 'connections-per-ip' });
         ws.close(CloseCode.abuse, 'too many connections from this address');
         return;
       }
-      ws.once('close', () => ctx.guard.closeConnection(address));
-      new WsSession(ws, ctx, { origin, address });
+      ws.once('close', () => services.guard.closeConnection(address));
+      new WsSession(ws, services, { origin, address });
     });
   };
   server.on('upgrade', onUpgrade);

@@ -12,7 +12,7 @@ import { broadcastIdOf, parseClientMessage, parseJson } from '../protocol/parse.
 import type { Tenant } from '../tenants/tenant-config.js';
 import { isOriginAllowed } from '../tenants/origins.js';
 import type { ClientConnection } from './connections.js';
-import type { ServerContext } from './context.js';
+import type { Services } from '../services.js';
 import { setLongTimeout } from './long-timeout.js';
 import { Subscription, type SubscriptionSink } from './subscription.js';
 
@@ -44,15 +44,15 @@ export class WsSession implements ClientConnection {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly ctx: ServerContext,
+    private readonly services: Services,
     private readonly peer: PeerInfo,
   ) {
-    ctx.connections.add(this);
-    ctx.metrics.connections.inc({ transport: 'websocket' });
-    this.helloTimer = setTimeout(() => this.ws.close(CloseCode.helloTimeout, 'no hello in time'), ctx.limits.helloTimeoutMs);
+    services.connections.add(this);
+    services.metrics.connections.inc({ transport: 'websocket' });
+    this.helloTimer = setTimeout(() => this.ws.close(CloseCode.helloTimeout, 'no hello in time'), services.limits.helloTimeoutMs);
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     ws.on('pong', () => (this.alive = true));
-    ws.on('error', (err) => ctx.logger.debug({ err }, 'websocket error'));
+    ws.on('error', (err) => services.logger.debug({ err }, 'websocket error'));
     ws.on('close', () => this.onClose());
   }
 
@@ -69,18 +69,18 @@ export class WsSession implements ClientConnection {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     let value: unknown;
     try {
-      value = parseJson(text, this.ctx.limits.maxJsonDepth);
-      await this.dispatch(parseClientMessage(this.ctx.schemas, value));
+      value = parseJson(text, this.services.limits.maxJsonDepth);
+      await this.dispatch(parseClientMessage(this.services.schemas, value));
     } catch (err) {
       this.reportError(err, broadcastIdOf(value), roomOf(value));
     }
   }
 
   private reportError(err: unknown, broadcastId?: string, room?: string): void {
-    if (!(err instanceof ProtocolError)) this.ctx.logger.error({ err }, 'websocket message failed');
+    if (!(err instanceof ProtocolError)) this.services.logger.error({ err }, 'websocket message failed');
     const { code, message } = toClientError(err);
     this.send({ type: 'error', code, message, ...(broadcastId ? { broadcastId } : {}), ...(room ? { room } : {}) });
-    if ((code === 'bad-request' || code === 'rate-limited') && ++this.badFrames > this.ctx.limits.maxBadFramesPerInterval) {
+    if ((code === 'bad-request' || code === 'rate-limited') && ++this.badFrames > this.services.limits.maxBadFramesPerInterval) {
       this.ws.close(CloseCode.abuse, 'too many bad frames');
     }
   }
@@ -100,8 +100,8 @@ export class WsSession implements ClientConnection {
         return;
       default:
         requireRoomAccess(identity, message.room);
-        this.ctx.guard.takeOp(tenant.id, identity.user.id, this.peer.address);
-        this.send(await this.ctx.rooms.apply(tenant.id, identity.user, message));
+        this.services.guard.takeOp(tenant.id, identity.user.id, this.peer.address);
+        this.send(await this.services.rooms.apply(tenant.id, identity.user, message));
     }
   }
 
@@ -113,7 +113,7 @@ export class WsSession implements ClientConnection {
     }
     let tenant: Tenant;
     try {
-      tenant = this.ctx.tenants.require(message.tenant);
+      tenant = this.services.tenants.require(message.tenant);
     } catch (err) {
       return this.refuse(CloseCode.forbidden, 'forbidden', (err as Error).message);
     }
@@ -127,19 +127,19 @@ export class WsSession implements ClientConnection {
       identity = await this.verify(tenant, message.token);
       if (!identity) return;
       // Guest tokens are renewed by the server: an old one gets a fresh token for the same guest in `welcome`.
-      if (identity.guestIssuedAt !== undefined && Date.now() - identity.guestIssuedAt > this.ctx.limits.guestRenewAfterMs) {
-        guestToken = (await this.ctx.guests.mint(tenant.id, identity.user)).token;
+      if (identity.guestIssuedAt !== undefined && Date.now() - identity.guestIssuedAt > this.services.limits.guestRenewAfterMs) {
+        guestToken = (await this.services.guests.mint(tenant.id, identity.user)).token;
         identity = await this.verify(tenant, guestToken);
         if (!identity) return;
       }
     } else if (tenant.guests) {
       try {
-        this.ctx.guard.takeGuest(this.peer.address);
+        this.services.guard.takeGuest(this.peer.address);
       } catch (err) {
-        this.ctx.metrics.refused.inc({ reason: 'guest-rate' });
+        this.services.metrics.refused.inc({ reason: 'guest-rate' });
         return this.refuse(CloseCode.abuse, 'rate-limited', (err as Error).message);
       }
-      const guest = await this.ctx.guests.mint(tenant.id);
+      const guest = await this.services.guests.mint(tenant.id);
       guestToken = guest.token;
       identity = await this.verify(tenant, guest.token);
       if (!identity) return;
@@ -180,10 +180,10 @@ export class WsSession implements ClientConnection {
   /** The token's identity, or null after closing the connection (4401; SPEC: an invalid token closes). */
   private async verify(tenant: Tenant, token: string): Promise<Identity | null> {
     try {
-      return await this.ctx.authenticate(tenant, token);
+      return await this.services.authenticate(tenant, token);
     } catch (err) {
       const { code, message } = toClientError(err);
-      if (!(err instanceof ProtocolError)) this.ctx.logger.error({ err }, 'token verification failed');
+      if (!(err instanceof ProtocolError)) this.services.logger.error({ err }, 'token verification failed');
       this.refuse(code === 'forbidden' ? CloseCode.forbidden : CloseCode.unauthorized, code === 'forbidden' ? code : 'unauthorized', message);
       return null;
     }
@@ -197,13 +197,13 @@ export class WsSession implements ClientConnection {
   private async subscribe(room: string, epoch?: string, since?: number): Promise<void> {
     requireRoomAccess(this.identity!, room);
     this.dropSubscription(room); // a re-subscribe (after a gap) starts afresh
-    if (this.subscriptions.size >= this.ctx.limits.maxSubscriptionsPerConnection) {
-      throw new ProtocolError('too-large', `a connection may subscribe to at most ${this.ctx.limits.maxSubscriptionsPerConnection} rooms`);
+    if (this.subscriptions.size >= this.services.limits.maxSubscriptionsPerConnection) {
+      throw new ProtocolError('too-large', `a connection may subscribe to at most ${this.services.limits.maxSubscriptionsPerConnection} rooms`);
     }
-    const subscription = await Subscription.open(this.ctx, this.tenant!.id, room, { epoch, since }, this.sink());
+    const subscription = await Subscription.open(this.services, this.tenant!.id, room, { epoch, since }, this.sink());
     if (this.ws.readyState !== WebSocket.OPEN) return subscription.close();
     this.subscriptions.set(room, subscription);
-    this.ctx.metrics.subscriptions.inc();
+    this.services.metrics.subscriptions.inc();
   }
 
   private dropSubscription(room: string): void {
@@ -211,7 +211,7 @@ export class WsSession implements ClientConnection {
     if (!subscription) return;
     subscription.close();
     this.subscriptions.delete(room);
-    this.ctx.metrics.subscriptions.dec();
+    this.services.metrics.subscriptions.dec();
   }
 
   private sink(): SubscriptionSink {
@@ -219,7 +219,7 @@ export class WsSession implements ClientConnection {
       snapshot: (message) => this.send(message),
       subscribed: (message) => this.send(message),
       events: (events, _epoch, replay) => {
-        this.ctx.metrics.eventsSent.inc({ transport: 'websocket' }, events.length);
+        this.services.metrics.eventsSent.inc({ transport: 'websocket' }, events.length);
         if (!replay) return events.forEach((event) => this.send(event));
         for (let i = 0; i < events.length; i += BATCH_SIZE) {
           const chunk: RoomEvent[] = events.slice(i, i + BATCH_SIZE);
@@ -234,14 +234,14 @@ export class WsSession implements ClientConnection {
     const text = JSON.stringify(message);
     this.ws.send(text);
     const bytes = Buffer.byteLength(text);
-    this.ctx.metrics.bytesSent.inc({ transport: 'websocket' }, bytes);
-    if (this.tenant) this.ctx.usage.messageSent(this.tenant.id, bytes);
+    this.services.metrics.bytesSent.inc({ transport: 'websocket' }, bytes);
+    if (this.tenant) this.services.usage.messageSent(this.tenant.id, bytes);
     // The backlog before this frame: one large snapshot alone never makes a reader slow.
-    if (this.ws.bufferedAmount - bytes > this.ctx.limits.maxBufferedBytes) {
+    if (this.ws.bufferedAmount - bytes > this.services.limits.maxBufferedBytes) {
       // A consumer this far behind would only fall further; it resyncs from its seq when it reconnects. The close
       // frame queues behind the backlog, so the socket is cut shortly after: memory is freed either way.
-      this.ctx.logger.warn({ bufferedAmount: this.ws.bufferedAmount }, 'closing slow websocket consumer');
-      this.ctx.metrics.slowConsumers.inc({ transport: 'websocket' });
+      this.services.logger.warn({ bufferedAmount: this.ws.bufferedAmount }, 'closing slow websocket consumer');
+      this.services.metrics.slowConsumers.inc({ transport: 'websocket' });
       this.ws.close(SLOW_CONSUMER, 'slow consumer');
       setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
     }
@@ -274,8 +274,8 @@ export class WsSession implements ClientConnection {
     clearTimeout(this.helloTimer);
     this.expiry?.cancel();
     for (const room of [...this.subscriptions.keys()]) this.dropSubscription(room);
-    this.ctx.connections.delete(this);
-    this.ctx.metrics.connections.dec({ transport: 'websocket' });
+    this.services.connections.delete(this);
+    this.services.metrics.connections.dec({ transport: 'websocket' });
   }
 }
 

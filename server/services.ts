@@ -1,0 +1,33 @@
+import type { Authenticate } from './identity/authenticate.js';
+import type { Guests } from './identity/guests.js';
+import type { AbuseGuard } from './limits/abuse-guard.js';
+import type { ServerLimits } from './limits/server-limits.js';
+import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import type { Usage } from './observability/usage.js';
+import type { Fanout } from './fanout/fanout.js';
+import type { Schemas } from './protocol/schemas.js';
+import type { RoomService } from './rooms/room-service.js';
+import type { Storage } from './storage/storage.js';
+import type { TenantRegistry } from './tenants/tenant-registry.js';
+import type { Connections } from './realtime/connections.js';
+
+/** Everything a transport (WebSocket gateway, HTTP routes, SSE) needs, built once by server.ts. */
+export interface Services {
+  storage: Storage;
+  fanout: Fanout;
+  rooms: RoomService;
+  tenants: TenantRegistry;
+  guests: Guests;
+  authenticate: Authenticate;
+  /** Rate and connection limits per user and per client address. */
+  guard: AbuseGuard;
+  /** Whether the client address comes from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy: boolean;
+  schemas: Schemas;
+  limits: ServerLimits;
+  logger: Logger;
+  metrics: Metrics;
+  usage: Usage;
+  connections: Connections;
+}
