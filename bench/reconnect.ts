@@ -49,7 +49,13 @@ async function main(): Promise<void> {
         if (op.type === 'create-marker') marker = op.marker.id;
         writer.send(op);
       }
-      await until(() => writer.received().filter((m) => m.type === 'ack').length === MISSED, () => `writer acks (${transport}): ${JSON.stringify(writer.received().filter((m) => m.type !== 'ack').slice(0, 3))}`, 60_000);
+      let acks = 0;
+      const others: unknown[] = [];
+      const count = () => {
+        for (const m of writer.received()) if (m.type === 'ack') acks++; else others.push(m);
+        return acks === MISSED;
+      };
+      await until(count, () => `writer acks (${transport}): ${acks}; others ${JSON.stringify(others.slice(0, 3))}`, 60_000);
       await writer.close();
       proxy.restore();
       await until(() => resyncedAt > 0, () => `client at ${client.controller.state.seq}`, 30_000);

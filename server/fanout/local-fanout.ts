@@ -1,36 +1,67 @@
-import type { RoomEvent } from '../../protocol/messages.js';
-import type { EventListener, Fanout } from './fanout.js';
+import { EventRun, type WireEvent } from './event-run.js';
+import type { Fanout, RunListener } from './fanout.js';
 
-/** In-process fan-out: a listener set per room. Enough for one server process. */
+/** A room's listeners, and the events published to it in this turn of the event loop, not delivered yet. */
+interface Channel {
+  readonly room: string;
+  readonly listeners: Set<RunListener>;
+  pending: WireEvent[] | null;
+}
+
+/**
+ * In-process fan-out: a listener set per room. Publishing only queues the event on its room; at the end of the
+ * current turn (a microtask, not a timer) each room that got events delivers them to every listener as one
+ * EventRun — the same object for all, so each transport builds its frames once per room, not once per viewer.
+ */
 export class LocalFanout implements Fanout {
-  private readonly rooms = new Map<string, Set<EventListener>>();
+  private readonly rooms = new Map<string, Channel>();
+  private dirty: Channel[] = [];
 
   constructor(private readonly onListenerError: (err: unknown) => void = () => {}) {}
 
-  subscribe(tenant: string, room: string, listener: EventListener): () => void {
+  subscribe(tenant: string, room: string, listener: RunListener): void {
     const key = roomKey(tenant, room);
-    let listeners = this.rooms.get(key);
-    if (!listeners) this.rooms.set(key, (listeners = new Set()));
-    listeners.add(listener);
-    return () => {
-      listeners.delete(listener);
-      if (listeners.size === 0 && this.rooms.get(key) === listeners) this.rooms.delete(key);
-    };
+    let channel = this.rooms.get(key);
+    if (!channel) this.rooms.set(key, (channel = { room, listeners: new Set(), pending: null }));
+    channel.listeners.add(listener);
   }
 
-  publish(tenant: string, room: string, event: RoomEvent): void {
-    const listeners = this.rooms.get(roomKey(tenant, room));
-    if (!listeners) return;
-    // Copy: a listener may unsubscribe (e.g. a socket closing) while we iterate.
-    for (const listener of [...listeners]) {
-      try {
-        listener(event);
-      } catch (err) {
-        // One broken subscriber must not stop delivery to the others.
-        this.onListenerError(err);
+  unsubscribe(tenant: string, room: string, listener: RunListener): void {
+    const key = roomKey(tenant, room);
+    const channel = this.rooms.get(key);
+    if (!channel?.listeners.delete(listener)) return;
+    if (channel.listeners.size === 0) this.rooms.delete(key);
+  }
+
+  publish(tenant: string, room: string, event: WireEvent): void {
+    const channel = this.rooms.get(roomKey(tenant, room));
+    if (!channel) return; // nobody here is watching the room
+    if (channel.pending) {
+      channel.pending.push(event);
+      return;
+    }
+    channel.pending = [event];
+    if (this.dirty.push(channel) === 1) queueMicrotask(this.deliver);
+  }
+
+  private readonly deliver = (): void => {
+    const dirty = this.dirty;
+    this.dirty = [];
+    for (const channel of dirty) {
+      const run = new EventRun(channel.room, channel.pending!);
+      channel.pending = null;
+      // A Set may lose members while it is iterated (a socket closing): those not reached yet are skipped, which
+      // is right. No copy per event.
+      for (const listener of channel.listeners) {
+        try {
+          listener.onRun(run);
+        } catch (err) {
+          // One broken subscriber must not stop delivery to the others.
+          this.onListenerError(err);
+        }
       }
     }
-  }
+  };
 
   get roomCount(): number {
     return this.rooms.size;
@@ -38,6 +69,7 @@ export class LocalFanout implements Fanout {
 
   async close(): Promise<void> {
     this.rooms.clear();
+    this.dirty = [];
   }
 }
 

@@ -1,23 +1,33 @@
 /**
  * One Server-Sent Events stream carrying one or more room subscriptions. One SSE event per protocol message:
  * `event: <type>`, `data: <json>`, and `id:` on events and snapshots so that a reconnecting EventSource resumes.
+ * What the stream sends in one turn of the event loop goes out in one write (flush-queue.ts); a room's events are
+ * formatted once per run and shared by every stream watching it.
  */
 import type { ServerResponse } from 'node:http';
-import type { ServerMessage } from '../../protocol/messages.js';
+import type { ServerMessage, SnapshotMessage, SubscribedMessage } from '../../protocol/messages.js';
+import { sseEvent, type EventRun } from '../fanout/event-run.js';
+import type { TenantUsage } from '../observability/usage.js';
 import type { ClientConnection } from '../realtime/connections.js';
-import type { Services } from '../services.js';
-import type { SubscriptionSink } from '../realtime/subscription.js';
-import { Subscription } from '../realtime/subscription.js';
+import { scheduleFlush, type Flushable } from '../realtime/flush-queue.js';
 import { setLongTimeout } from '../realtime/long-timeout.js';
+import { Subscription, type SubscriptionSink } from '../realtime/subscription.js';
+import type { Services } from '../services.js';
 
 /** `room`: ids are `<room>@<epoch>:<seq>` (multi-room stream); `plain`: `<epoch>:<seq>` (one room, Last-Event-ID). */
 export type SseIdStyle = 'room' | 'plain';
 
-export class SseStream implements ClientConnection {
+const PING = sseEvent('ping', JSON.stringify({ type: 'ping' }));
+
+export class SseStream implements ClientConnection, SubscriptionSink, Flushable {
   readonly transport = 'sse' as const;
   private readonly subscriptions: Subscription[] = [];
   private closed = false;
   private expiry: { cancel(): void } | undefined;
+  private readonly usage: TenantUsage;
+  /** SSE text waiting for the end of this turn: one write for all of it. */
+  private outbox = '';
+  private queuedEvents = 0;
 
   constructor(
     private readonly res: ServerResponse,
@@ -26,6 +36,7 @@ export class SseStream implements ClientConnection {
     private readonly idStyle: SseIdStyle,
     private readonly onClosed: () => void = () => {},
   ) {
+    this.usage = services.usage.tenant(tenant);
     services.connections.add(this);
     services.metrics.connections.inc({ transport: 'sse' });
     res.on('close', () => this.onClose());
@@ -43,7 +54,7 @@ export class SseStream implements ClientConnection {
   }
 
   async subscribe(room: string, epoch?: string, since?: number): Promise<void> {
-    const subscription = await Subscription.open(this.services, this.tenant, room, { epoch, since }, this.sink(room));
+    const subscription = await Subscription.open(this.services, this.tenant, room, { epoch, since }, this);
     if (this.closed) return subscription.close();
     this.subscriptions.push(subscription);
     this.services.metrics.subscriptions.inc();
@@ -53,26 +64,43 @@ export class SseStream implements ClientConnection {
     return this.idStyle === 'room' ? `${room}@${epoch}:${seq}` : `${epoch}:${seq}`;
   }
 
-  private sink(room: string): SubscriptionSink {
-    return {
-      snapshot: (message) => this.send(message, this.id(room, message.epoch, message.seq)),
-      subscribed: (message) => this.send(message),
-      events: (events, epoch) => {
-        this.services.metrics.eventsSent.inc({ transport: 'sse' }, events.length);
-        for (const event of events) this.send(event, this.id(room, epoch, event.seq));
-      },
-    };
+  // SubscriptionSink
+  snapshot(message: SnapshotMessage): void {
+    this.send(message, this.id(message.room, message.epoch, message.seq));
+  }
+
+  subscribed(message: SubscribedMessage): void {
+    this.send(message);
+  }
+
+  events(run: EventRun, epoch: string): void {
+    // The id style decides the text; for `room` ids it is the same for every stream on this server.
+    this.enqueue(run.sseText(this.idStyle, (seq) => this.id(run.room, epoch, seq)));
+    this.queuedEvents += run.events.length;
   }
 
   private send(message: ServerMessage, id?: string): void {
+    this.enqueue(sseEvent(message.type, JSON.stringify(message), id));
+  }
+
+  private enqueue(text: string): void {
     if (this.closed) return;
-    // JSON.stringify never emits raw newlines, so `data:` is one line; ids are checked to hold none either.
-    const frame = `${id && !/[\r\n]/.test(id) ? `id: ${id}\n` : ''}event: ${message.type}\ndata: ${JSON.stringify(message)}\n\n`;
-    this.res.write(frame);
-    const bytes = Buffer.byteLength(frame);
-    this.services.metrics.bytesSent.inc({ transport: 'sse' }, bytes);
-    this.services.usage.messageSent(this.tenant, bytes);
-    // The backlog before this frame: one large snapshot alone never counts as slow.
+    if (this.outbox === '') scheduleFlush(this);
+    this.outbox += text;
+  }
+
+  flush(): void {
+    const text = this.outbox;
+    this.outbox = '';
+    if (this.closed || text === '') return;
+    this.res.write(text);
+    const bytes = Buffer.byteLength(text);
+    const sent = this.services.metrics.sent.sse;
+    sent.bytes += bytes;
+    sent.events += this.queuedEvents;
+    this.queuedEvents = 0;
+    this.usage.sent(bytes);
+    // The backlog before this write: one large snapshot alone never counts as slow.
     if (this.res.writableLength - bytes > this.services.limits.maxBufferedBytes) {
       // A reader this far behind would only fall further; it resumes from its Last-Event-ID when it reconnects.
       // destroy, not end: end would queue behind the backlog, which is exactly what must be freed.
@@ -84,17 +112,21 @@ export class SseStream implements ClientConnection {
   }
 
   heartbeat(): void {
-    this.send({ type: 'ping' });
+    this.enqueue(PING);
   }
 
   async shutdown(): Promise<void> {
-    if (!this.closed) this.res.end();
+    if (!this.closed) {
+      this.flush();
+      this.res.end();
+    }
     this.onClose();
   }
 
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.outbox = '';
     this.expiry?.cancel();
     this.onClosed();
     for (const subscription of this.subscriptions) subscription.close();

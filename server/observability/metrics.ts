@@ -2,6 +2,14 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type Transport = 'websocket' | 'sse';
 
+/** What one transport sent, counted in plain fields on the fan-out path and read by the counters at scrape time. */
+export class SentCounts {
+  events = 0;
+  bytes = 0;
+}
+
+const TRANSPORTS: readonly Transport[] = ['websocket', 'sse'];
+
 /** The server's Prometheus metrics, in a registry of its own so that several servers can share a process (tests). */
 export class Metrics {
   readonly registry = new Registry();
@@ -22,12 +30,9 @@ export class Metrics {
     labelNames: ['type', 'outcome'] as const,
     registers: [this.registry],
   });
-  readonly eventsSent = new Counter({
-    name: 'image_chat_events_sent_total',
-    help: 'Room events sent to clients, by transport',
-    labelNames: ['transport'] as const,
-    registers: [this.registry],
-  });
+  /** Hot-path counts, per transport: add to these (no label lookup per frame); scrapes read them. */
+  readonly sent: Record<Transport, SentCounts> = { websocket: new SentCounts(), sse: new SentCounts() };
+  readonly eventsSent = sentCounter(this, 'image_chat_events_sent_total', 'Room events sent to clients, by transport', 'events');
   readonly slowConsumers = new Counter({
     name: 'image_chat_slow_consumers_total',
     help: 'Connections closed because their unsent data passed the bound, by transport',
@@ -40,12 +45,7 @@ export class Metrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
-  readonly bytesSent = new Counter({
-    name: 'image_chat_bytes_sent_total',
-    help: 'Bytes of protocol messages sent to clients, by transport',
-    labelNames: ['transport'] as const,
-    registers: [this.registry],
-  });
+  readonly bytesSent = sentCounter(this, 'image_chat_bytes_sent_total', 'Bytes of protocol messages sent to clients, by transport', 'bytes');
 
   /** `activeRooms` is read at scrape time (e.g. from the fan-out) rather than kept in step by hand. */
   constructor(activeRooms: () => number = () => 0) {
@@ -59,4 +59,18 @@ export class Metrics {
     });
     collectDefaultMetrics({ register: this.registry, prefix: 'image_chat_' });
   }
+}
+
+/** A counter by transport whose values are the `sent` counts at scrape time. */
+function sentCounter(metrics: Metrics, name: string, help: string, field: keyof SentCounts): Counter<'transport'> {
+  return new Counter({
+    name,
+    help,
+    labelNames: ['transport'] as const,
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      for (const transport of TRANSPORTS) this.inc({ transport }, metrics.sent[transport][field]);
+    },
+  });
 }

@@ -28,8 +28,7 @@ export function attachWebSocketGateway(server: HttpServer, services: Services): 
         ws.close(CloseCode.abuse, 'too many connections from this address');
         return;
       }
-      ws.once('close', () => services.guard.closeConnection(address));
-      new WsSession(ws, services, { origin, address });
+      new WsSession(ws, services, { origin, address }, socket); // it gives the address's connection back on close
     });
   };
   server.on('upgrade', onUpgrade);

@@ -4,15 +4,16 @@
  * sent. From then on events go out exactly once, in seq order, without gaps: out-of-order deliveries are held until
  * the missing seq arrives, and a long-held gap is filled from the event log (or, once trimmed, by a fresh snapshot).
  */
-import type { RoomEvent, SnapshotMessage, SubscribedMessage } from '../../protocol/messages.js';
-import type { Fanout } from '../fanout/fanout.js';
+import type { SnapshotMessage, SubscribedMessage } from '../../protocol/messages.js';
+import { EventRun, type WireEvent } from '../fanout/event-run.js';
+import type { Fanout, RunListener } from '../fanout/fanout.js';
 import type { Storage } from '../storage/storage.js';
 
 /** Where a subscription's messages go: a WebSocket session or an SSE stream. */
 export interface SubscriptionSink {
   snapshot(message: SnapshotMessage): void;
-  /** Events in seq order; `replay` is true for the catch-up after a subscribe (a transport may batch those). */
-  events(events: RoomEvent[], epoch: string, replay: boolean): void;
+  /** Events in seq order, gap-free after what was sent before. Often the very run the fan-out gave every viewer. */
+  events(run: EventRun, epoch: string): void;
   subscribed(message: SubscribedMessage): void;
 }
 
@@ -23,25 +24,26 @@ export interface SubscribePosition {
 
 // Events held while waiting for a missing seq before the log is asked for it.
 const MAX_HELD = 64;
+// Replayed events go out in runs of at most this many (each becomes a frame or a few).
+const REPLAY_RUN = 100;
 
-export class Subscription {
+export class Subscription implements RunListener {
   private lastSent = -1;
-  private buffering = true;
-  private readonly buffered: RoomEvent[] = [];
-  private readonly held = new Map<number, RoomEvent>();
+  /** Runs that came while the opening was read; null once live. */
+  private buffered: EventRun[] | null = [];
+  private held: Map<number, WireEvent> | null = null;
   private catchingUp = false;
   private closed = false;
-  private readonly unsubscribe: () => void;
   private epoch = '';
 
   private constructor(
     private readonly storage: Storage,
-    fanout: Fanout,
+    private readonly fanout: Fanout,
     readonly tenant: string,
     readonly room: string,
     private readonly sink: SubscriptionSink,
   ) {
-    this.unsubscribe = fanout.subscribe(tenant, room, (event) => this.onEvent(event));
+    fanout.subscribe(tenant, room, this);
   }
 
   /** Opens a subscription and sends its opening (replay + subscribed, or snapshot), then goes live. */
@@ -68,7 +70,9 @@ export class Subscription {
     const replay = since !== undefined && epoch === storage.epoch ? await storage.eventsSince(this.tenant, this.room, since) : null;
     if (this.closed) return;
     if (replay) {
-      if (replay.events.length > 0) this.sink.events(replay.events, this.epoch, true);
+      for (let i = 0; i < replay.events.length; i += REPLAY_RUN) {
+        this.sink.events(new EventRun(this.room, replay.events.slice(i, i + REPLAY_RUN)), this.epoch);
+      }
       this.sink.subscribed({ type: 'subscribed', room: this.room, epoch: this.epoch, seq: replay.seq });
       this.lastSent = replay.seq;
     } else {
@@ -77,27 +81,35 @@ export class Subscription {
       this.sink.snapshot({ type: 'snapshot', room: this.room, epoch: snapshot.epoch, seq: snapshot.seq, markers: snapshot.markers });
       this.lastSent = snapshot.seq;
     }
-    this.buffering = false;
-    for (const event of this.buffered.splice(0)) this.deliver(event);
+    const buffered = this.buffered!;
+    this.buffered = null;
+    for (const run of buffered) this.deliver(run);
   }
 
-  private onEvent(event: RoomEvent): void {
+  onRun(run: EventRun): void {
     if (this.closed) return;
-    if (this.buffering) this.buffered.push(event);
-    else this.deliver(event);
+    if (this.buffered) this.buffered.push(run);
+    else this.deliver(run);
   }
 
-  private deliver(event: RoomEvent): void {
-    if (event.seq <= this.lastSent) return;
-    this.held.set(event.seq, event);
-    const ready: RoomEvent[] = [];
-    for (let next = this.held.get(this.lastSent + 1); next; next = this.held.get(this.lastSent + 1)) {
-      this.held.delete(next.seq);
+  private deliver(run: EventRun): void {
+    // The usual case: the next events, in order, nothing held. The run goes on as is, shared with every viewer.
+    if (run.contiguous && run.firstSeq === this.lastSent + 1 && !this.held) {
+      this.lastSent = run.lastSeq;
+      this.sink.events(run, this.epoch);
+      return;
+    }
+    const held = (this.held ??= new Map());
+    for (const event of run.events) if (event.seq > this.lastSent) held.set(event.seq, event);
+    const ready: WireEvent[] = [];
+    for (let next = held.get(this.lastSent + 1); next; next = held.get(this.lastSent + 1)) {
+      held.delete(next.seq);
       ready.push(next);
       this.lastSent = next.seq;
     }
-    if (ready.length > 0) this.sink.events(ready, this.epoch, false);
-    if (this.held.size > MAX_HELD) void this.catchUp();
+    if (held.size === 0) this.held = null;
+    if (ready.length > 0) this.sink.events(new EventRun(this.room, ready), this.epoch);
+    if (held.size > MAX_HELD) void this.catchUp();
   }
 
   /** Fills a gap from the event log (an event lost between processes, say). */
@@ -108,7 +120,7 @@ export class Subscription {
       const missing = await this.storage.eventsSince(this.tenant, this.room, this.lastSent);
       if (this.closed) return;
       if (missing) {
-        for (const event of missing.events) this.deliver(event);
+        if (missing.events.length > 0) this.deliver(new EventRun(this.room, missing.events));
         return;
       }
       // The log no longer holds the gap: a fresh snapshot resets the client (it accepts one at any time).
@@ -116,9 +128,9 @@ export class Subscription {
       if (this.closed) return;
       this.sink.snapshot({ type: 'snapshot', room: this.room, epoch: snapshot.epoch, seq: snapshot.seq, markers: snapshot.markers });
       this.lastSent = snapshot.seq;
-      const later = [...this.held.values()].filter((event) => event.seq > snapshot.seq);
-      this.held.clear();
-      for (const event of later) this.deliver(event);
+      const later = [...(this.held?.values() ?? [])].filter((event) => event.seq > snapshot.seq).sort((a, b) => a.seq - b.seq);
+      this.held = null;
+      if (later.length > 0) this.deliver(new EventRun(this.room, later));
     } finally {
       this.catchingUp = false;
     }
@@ -127,8 +139,8 @@ export class Subscription {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.unsubscribe();
-    this.held.clear();
-    this.buffered.length = 0;
+    this.fanout.unsubscribe(this.tenant, this.room, this);
+    this.held = null;
+    this.buffered = null;
   }
 }

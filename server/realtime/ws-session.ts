@@ -1,25 +1,43 @@
 /**
  * One WebSocket connection: hello/auth, subscriptions, ops. Frames are handled one at a time, in arrival order, so a
- * client's `subscribe` followed by an op behaves as it reads. This is the WebSocket error boundary: a ProtocolError
- * becomes an `error` frame and the connection lives on; anything else is logged and reported as `internal`.
+ * client's `subscribe` followed by an op behaves as it reads; an op is handed to the commit pipeline without waiting
+ * for the one before it to commit, so a burst of ops joins one commit group, and its acks follow in order.
+ * Everything the connection sends in one turn of the event loop goes out together (flush-queue.ts): events as one
+ * `batch` frame — the very bytes every viewer of the room gets — and the rest corked into one write.
+ * This is the WebSocket error boundary: a ProtocolError becomes an `error` frame and the connection lives on;
+ * anything else is logged and reported as `internal`.
  */
+import type { Writable } from 'node:stream';
 import { WebSocket, type RawData } from 'ws';
 import { CloseCode, type ErrorCode } from '../../protocol/errors.js';
-import { PROTOCOL_VERSION, type ClientMessage, type HelloMessage, type RoomEvent, type ServerMessage } from '../../protocol/messages.js';
+import {
+  PROTOCOL_VERSION,
+  type ClientMessage,
+  type HelloMessage,
+  type ServerMessage,
+  type SnapshotMessage,
+  type SubscribedMessage,
+} from '../../protocol/messages.js';
 import { ProtocolError, toClientError } from '../errors.js';
+import { eventFrames, framePayloadBytes, textFrame, type EventRun } from '../fanout/event-run.js';
 import { requireRoomAccess, type Identity } from '../identity/authenticate.js';
 import { broadcastIdOf, parseClientMessage, parseJson } from '../protocol/parse.js';
 import type { Tenant } from '../tenants/tenant-config.js';
 import { isOriginAllowed } from '../tenants/origins.js';
+import type { TenantUsage } from '../observability/usage.js';
 import type { ClientConnection } from './connections.js';
 import type { Services } from '../services.js';
-import { setLongTimeout } from './long-timeout.js';
+import { scheduleFlush, type Flushable } from './flush-queue.js';
 import { Subscription, type SubscriptionSink } from './subscription.js';
 
-// Replayed events go out in frames of at most this many.
-const BATCH_SIZE = 100;
+const PING = JSON.stringify({ type: 'ping' });
+// The socket's session, so that the socket's listeners can be shared functions rather than closures per connection.
+const SESSION = Symbol('image-chat session');
+const sessionOf = (ws: WebSocket) => (ws as WebSocket & { [SESSION]: WsSession })[SESSION];
 // How long a closing handshake may take at shutdown before the socket is cut.
 const CLOSE_GRACE_MS = 1000;
+// How long a close waits for the answers to the connection's ops in flight.
+const OPS_GRACE_MS = 5000;
 // The WebSocket close code for a consumer that cannot keep up ("try again later").
 const SLOW_CONSUMER = 1013;
 
@@ -31,29 +49,59 @@ export interface PeerInfo {
   address: string;
 }
 
-export class WsSession implements ClientConnection {
+export class WsSession implements ClientConnection, SubscriptionSink, Flushable {
   readonly transport = 'websocket' as const;
   private tenant: Tenant | null = null;
   private identity: Identity | null = null;
-  private expiry: { cancel(): void } | undefined;
-  private readonly subscriptions = new Map<string, Subscription>();
-  private queue: Promise<void> = Promise.resolve();
+  private usage: TenantUsage | null = null;
+  /** A timer only once the token expires within a ping interval (heartbeat arms it): most connections hold none. */
+  private expiry: NodeJS.Timeout | undefined;
+  /** A few rooms at most, usually one: an array is smaller than a Map. */
+  private subscriptions: Subscription[] | null = null;
+  /** Frames that arrived while one was being handled (hello, auth and subscribe wait); null when there are none. */
+  private backlog: string[] | null = null;
+  private handling = false;
   private alive = true;
   private badFrames = 0;
-  private readonly helloTimer: NodeJS.Timeout;
+  private helloTimer: NodeJS.Timeout | undefined;
+  /** What waits to be written at the end of this turn: message texts and event runs, in order. */
+  private outbox: Array<string | EventRun> | null = null;
+  /** Ops handed to the commit pipeline and not answered yet; a close waits for their answers. */
+  private opsInFlight = 0;
+  private closing: { code: number; reason: string } | null = null;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly services: Services,
     private readonly peer: PeerInfo,
+    /** The upgraded TCP socket, corked while a flush writes several frames. */
+    private readonly socket: Writable,
   ) {
     services.connections.add(this);
     services.metrics.connections.inc({ transport: 'websocket' });
     this.helloTimer = setTimeout(() => this.ws.close(CloseCode.helloTimeout, 'no hello in time'), services.limits.helloTimeoutMs);
-    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
-    ws.on('pong', () => (this.alive = true));
-    ws.on('error', (err) => services.logger.debug({ err }, 'websocket error'));
-    ws.on('close', () => this.onClose());
+    (ws as WebSocket & { [SESSION]: WsSession })[SESSION] = this;
+    ws.on('message', WsSession.onMessage);
+    ws.on('pong', WsSession.onPong);
+    ws.on('error', WsSession.onError);
+    ws.on('close', WsSession.onClose);
+  }
+
+  // The socket's listeners, shared by every connection: an emitter calls them with itself as `this`.
+  private static onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    sessionOf(this).onFrame(data, isBinary);
+  }
+
+  private static onPong(this: WebSocket): void {
+    sessionOf(this).alive = true;
+  }
+
+  private static onError(this: WebSocket, err: Error): void {
+    sessionOf(this).services.logger.debug({ err }, 'websocket error');
+  }
+
+  private static onClose(this: WebSocket): void {
+    sessionOf(this).onClose();
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
@@ -62,11 +110,20 @@ export class WsSession implements ClientConnection {
       return;
     }
     const text = data.toString();
-    this.queue = this.queue.then(() => this.handle(text));
+    if (this.handling) (this.backlog ??= []).push(text);
+    else void this.handleInOrder(text);
+  }
+
+  /** Handles `first` and then, one at a time in arrival order, every frame that comes in meanwhile. */
+  private async handleInOrder(first: string): Promise<void> {
+    this.handling = true;
+    for (let text: string | undefined = first; text !== undefined; text = this.backlog?.shift()) await this.handle(text);
+    this.backlog = null;
+    this.handling = false;
   }
 
   private async handle(text: string): Promise<void> {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.readyState !== WebSocket.OPEN || this.closing) return;
     let value: unknown;
     try {
       value = parseJson(text, this.services.limits.maxJsonDepth);
@@ -81,7 +138,7 @@ export class WsSession implements ClientConnection {
     const { code, message } = toClientError(err);
     this.send({ type: 'error', code, message, ...(broadcastId ? { broadcastId } : {}), ...(room ? { room } : {}) });
     if ((code === 'bad-request' || code === 'rate-limited') && ++this.badFrames > this.services.limits.maxBadFramesPerInterval) {
-      this.ws.close(CloseCode.abuse, 'too many bad frames');
+      this.close(CloseCode.abuse, 'too many bad frames');
     }
   }
 
@@ -98,16 +155,30 @@ export class WsSession implements ClientConnection {
       case 'unsubscribe':
         this.dropSubscription(message.room);
         return;
-      default:
+      default: {
         requireRoomAccess(identity, message.room);
         this.services.guard.takeOp(tenant.id, identity.user.id, this.peer.address);
-        this.send(await this.services.rooms.apply(tenant.id, identity.user, message));
+        // Not awaited: the next frames' ops join the same commit group. Commits (and so acks) keep arrival order.
+        const { broadcastId } = message;
+        this.opsInFlight++;
+        this.services.rooms.apply(tenant.id, identity.user, message).then(
+          (ack) => {
+            this.send(ack);
+            this.opSettled();
+          },
+          (err: unknown) => {
+            this.reportError(err, broadcastId);
+            this.opSettled();
+          },
+        );
+      }
     }
   }
 
   private async hello(message: HelloMessage): Promise<void> {
     if (this.identity) throw new ProtocolError('bad-request', 'hello was already received');
     clearTimeout(this.helloTimer);
+    this.helloTimer = undefined;
     if (message.protocol !== PROTOCOL_VERSION) {
       return this.refuse(1002, 'bad-request', `protocol ${message.protocol} is not supported; this server speaks ${PROTOCOL_VERSION}`);
     }
@@ -148,6 +219,7 @@ export class WsSession implements ClientConnection {
     }
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.tenant = tenant;
+    this.usage = this.services.usage.tenant(tenant.id);
     this.setIdentity(identity);
     this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user: identity.user, ...(guestToken ? { guestToken } : {}) });
   }
@@ -161,7 +233,7 @@ export class WsSession implements ClientConnection {
     const identity = await this.verify(this.tenant!, token);
     if (!identity) return;
     this.setIdentity(identity);
-    for (const room of [...this.subscriptions.keys()]) {
+    for (const { room } of [...(this.subscriptions ?? [])]) {
       if (identity.rooms && !identity.rooms.includes(room)) {
         this.dropSubscription(room);
         this.send({ type: 'error', code: 'forbidden', message: 'your new token does not give access to this room', room });
@@ -170,11 +242,20 @@ export class WsSession implements ClientConnection {
     this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user: identity.user });
   }
 
-  /** Adopts an identity, and closes the connection with 4401 when its token expires (unless `auth` renews it first). */
+  /** Adopts an identity; the connection closes with 4401 when its token expires (unless `auth` renews it first). */
   private setIdentity(identity: Identity): void {
     this.identity = identity;
-    this.expiry?.cancel();
-    this.expiry = setLongTimeout(() => this.refuse(CloseCode.unauthorized, 'unauthorized', 'the token has expired'), identity.expiresAt - Date.now());
+    clearTimeout(this.expiry);
+    this.expiry = undefined;
+    this.armExpiry();
+  }
+
+  /** Arms the 4401 timer once the token's expiry is within the next ping interval (checked again at each beat). */
+  private armExpiry(): void {
+    const left = this.identity!.expiresAt - Date.now();
+    if (this.expiry || left > this.services.limits.pingIntervalMs) return;
+    this.expiry = setTimeout(() => this.refuse(CloseCode.unauthorized, 'unauthorized', 'the token has expired'), Math.max(0, left));
+    this.expiry.unref();
   }
 
   /** The token's identity, or null after closing the connection (4401; SPEC: an invalid token closes). */
@@ -191,60 +272,147 @@ export class WsSession implements ClientConnection {
 
   private refuse(closeCode: number, code: ErrorCode, message: string): void {
     this.send({ type: 'error', code, message });
-    this.ws.close(closeCode, message.slice(0, 120));
+    this.close(closeCode, message.slice(0, 120));
   }
 
   private async subscribe(room: string, epoch?: string, since?: number): Promise<void> {
     requireRoomAccess(this.identity!, room);
     this.dropSubscription(room); // a re-subscribe (after a gap) starts afresh
-    if (this.subscriptions.size >= this.services.limits.maxSubscriptionsPerConnection) {
+    const subscriptions = (this.subscriptions ??= []);
+    if (subscriptions.length >= this.services.limits.maxSubscriptionsPerConnection) {
       throw new ProtocolError('too-large', `a connection may subscribe to at most ${this.services.limits.maxSubscriptionsPerConnection} rooms`);
     }
-    const subscription = await Subscription.open(this.services, this.tenant!.id, room, { epoch, since }, this.sink());
+    const subscription = await Subscription.open(this.services, this.tenant!.id, room, { epoch, since }, this);
     if (this.ws.readyState !== WebSocket.OPEN) return subscription.close();
-    this.subscriptions.set(room, subscription);
+    subscriptions.push(subscription);
     this.services.metrics.subscriptions.inc();
   }
 
   private dropSubscription(room: string): void {
-    const subscription = this.subscriptions.get(room);
-    if (!subscription) return;
-    subscription.close();
-    this.subscriptions.delete(room);
+    const index = this.subscriptions?.findIndex((subscription) => subscription.room === room) ?? -1;
+    if (index < 0) return;
+    this.subscriptions![index]!.close();
+    this.subscriptions!.splice(index, 1);
     this.services.metrics.subscriptions.dec();
   }
 
-  private sink(): SubscriptionSink {
-    return {
-      snapshot: (message) => this.send(message),
-      subscribed: (message) => this.send(message),
-      events: (events, _epoch, replay) => {
-        this.services.metrics.eventsSent.inc({ transport: 'websocket' }, events.length);
-        if (!replay) return events.forEach((event) => this.send(event));
-        for (let i = 0; i < events.length; i += BATCH_SIZE) {
-          const chunk: RoomEvent[] = events.slice(i, i + BATCH_SIZE);
-          this.send(chunk.length === 1 ? chunk[0] : { type: 'batch', events: chunk });
-        }
-      },
-    };
+  // SubscriptionSink: what a room subscription sends, through the outbox like everything else (so that, say, the
+  // replayed events go before `subscribed`).
+  snapshot(message: SnapshotMessage): void {
+    this.send(message);
+  }
+
+  subscribed(message: SubscribedMessage): void {
+    this.send(message);
+  }
+
+  events(run: EventRun): void {
+    this.enqueue(run);
   }
 
   private send(message: ServerMessage): void {
+    this.enqueue(JSON.stringify(message));
+  }
+
+  private enqueue(item: string | EventRun): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    const text = JSON.stringify(message);
-    this.ws.send(text);
-    const bytes = Buffer.byteLength(text);
-    this.services.metrics.bytesSent.inc({ transport: 'websocket' }, bytes);
-    if (this.tenant) this.services.usage.messageSent(this.tenant.id, bytes);
-    // The backlog before this frame: one large snapshot alone never makes a reader slow.
-    if (this.ws.bufferedAmount - bytes > this.services.limits.maxBufferedBytes) {
-      // A consumer this far behind would only fall further; it resyncs from its seq when it reconnects. The close
-      // frame queues behind the backlog, so the socket is cut shortly after: memory is freed either way.
-      this.services.logger.warn({ bufferedAmount: this.ws.bufferedAmount }, 'closing slow websocket consumer');
-      this.services.metrics.slowConsumers.inc({ transport: 'websocket' });
-      this.ws.close(SLOW_CONSUMER, 'slow consumer');
-      setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
+    if (this.outbox) {
+      this.outbox.push(item);
+      return;
     }
+    this.outbox = [item];
+    scheduleFlush(this);
+  }
+
+  /** Writes what this turn queued: events in as few frames as the frame limit allows, all in one corked write. */
+  flush(): void {
+    const items = this.outbox;
+    this.outbox = null;
+    if (!items || this.ws.readyState !== WebSocket.OPEN) return;
+    const cork = items.length > 1;
+    if (cork) this.socket.cork();
+    let written = 0;
+    let runs: EventRun[] | null = null;
+    for (const item of items) {
+      if (typeof item !== 'string') {
+        (runs ??= []).push(item);
+        continue;
+      }
+      if (runs) written += this.writeRuns(runs);
+      runs = null;
+      written += this.write(item);
+    }
+    if (runs) written += this.writeRuns(runs);
+    if (cork) this.socket.uncork();
+    // The backlog before this flush: one large snapshot alone never makes a reader slow.
+    if (this.ws.bufferedAmount - written > this.services.limits.maxBufferedBytes) this.closeSlowConsumer();
+  }
+
+  /** Events of one or more runs (several rooms, or several turns' worth) as frames; returns the bytes written. */
+  private writeRuns(runs: EventRun[]): number {
+    const limit = this.services.limits.maxFrameBytes;
+    let frames: Buffer[];
+    let events: number;
+    if (runs.length === 1) {
+      // The common case: the run's frames are shared with every other viewer of the room.
+      frames = runs[0]!.webSocketFrames(limit);
+      events = runs[0]!.events.length;
+    } else {
+      const all = runs.flatMap((run) => run.events);
+      frames = eventFrames(all, limit).map(textFrame);
+      events = all.length;
+    }
+    this.services.metrics.sent.websocket.events += events;
+    let bytes = 0;
+    for (const frame of frames) {
+      // A whole frame, straight to the socket: ws has nothing of its own queued (no permessage-deflate here), and
+      // every write is a complete frame, so frames never interleave with its pings or messages.
+      this.socket.write(frame);
+      bytes += this.counted(framePayloadBytes(frame));
+    }
+    return bytes;
+  }
+
+  private write(text: string): number {
+    this.ws.send(text);
+    return this.counted(Buffer.byteLength(text));
+  }
+
+  /** Counts a message of `bytes` (its payload: what the client receives) in usage and metrics. */
+  private counted(bytes: number): number {
+    this.services.metrics.sent.websocket.bytes += bytes;
+    this.usage?.sent(bytes);
+    return bytes;
+  }
+
+  private opSettled(): void {
+    if (--this.opsInFlight === 0 && this.closing) this.closeNow();
+  }
+
+  /**
+   * Closes once the ops already accepted are answered (their acks tell the client what was committed), after
+   * writing what is queued — the error that explains the close included. Frames after this are ignored.
+   */
+  private close(code: number, reason: string): void {
+    if (this.closing) return;
+    this.closing = { code, reason };
+    if (this.opsInFlight === 0) return this.closeNow();
+    setTimeout(() => this.closeNow(), OPS_GRACE_MS).unref(); // a commit that never answers must not keep it open
+  }
+
+  private closeNow(): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.flush();
+    this.ws.close(this.closing!.code, this.closing!.reason);
+  }
+
+  private closeSlowConsumer(): void {
+    // A consumer this far behind would only fall further; it resyncs from its seq when it reconnects. The close
+    // frame queues behind the backlog, so the socket is cut shortly after: memory is freed either way.
+    this.services.logger.warn({ bufferedAmount: this.ws.bufferedAmount }, 'closing slow websocket consumer');
+    this.services.metrics.slowConsumers.inc({ transport: 'websocket' });
+    this.ws.close(SLOW_CONSUMER, 'slow consumer');
+    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   heartbeat(): void {
@@ -255,7 +423,10 @@ export class WsSession implements ClientConnection {
     this.alive = false;
     this.badFrames = 0;
     this.ws.ping();
-    if (this.identity) this.send({ type: 'ping' });
+    if (this.identity) {
+      this.enqueue(PING);
+      this.armExpiry();
+    }
   }
 
   shutdown(): Promise<void> {
@@ -266,14 +437,16 @@ export class WsSession implements ClientConnection {
         clearTimeout(cut);
         resolve();
       });
-      this.ws.close(CloseCode.restarting, 'server restarting');
+      this.close(CloseCode.restarting, 'server restarting');
     });
   }
 
   private onClose(): void {
     clearTimeout(this.helloTimer);
-    this.expiry?.cancel();
-    for (const room of [...this.subscriptions.keys()]) this.dropSubscription(room);
+    clearTimeout(this.expiry);
+    this.outbox = null;
+    for (const { room } of [...(this.subscriptions ?? [])]) this.dropSubscription(room);
+    this.services.guard.closeConnection(this.peer.address);
     this.services.connections.delete(this);
     this.services.metrics.connections.dec({ transport: 'websocket' });
   }

@@ -2,7 +2,8 @@
  * The storage interface the protocol code talks to. Async throughout so that a networked database (PostgreSQL)
  * can implement it later; the embedded SQLite implementation is in `sqlite-storage.ts`.
  */
-import type { Marker, Op, RoomEvent } from '../../protocol/messages.js';
+import type { Marker, Op } from '../../protocol/messages.js';
+import type { WireEvent } from '../fanout/event-run.js';
 import type { DecisionState, EventBody } from '../rooms/decide.js';
 
 export interface RoomSnapshot {
@@ -30,8 +31,8 @@ export interface DayUsage {
 }
 
 export type CommitResult =
-  /** The op was committed as `event`. */
-  | { duplicate: false; seq: number; event: RoomEvent }
+  /** The op was committed as `event` (serialized once: what the log keeps and every transport sends). */
+  | { duplicate: false; seq: number; event: WireEvent }
   /** The same op was committed before: its first ack's seq, and no new event. */
   | { duplicate: true; seq: number };
 
@@ -46,11 +47,13 @@ export interface Storage {
    * The events after `since`, in order, with the room's current seq — or null when they can't all be given
    * (trimmed from the log, or `since` is ahead of the room).
    */
-  eventsSince(tenant: string, room: string, since: number): Promise<{ seq: number; events: RoomEvent[] } | null>;
+  eventsSince(tenant: string, room: string, since: number): Promise<{ seq: number; events: WireEvent[] } | null>;
   /**
-   * Commits one op in a single transaction: idempotency check (same key + same fingerprint → the first seq, no
-   * event; different fingerprint → ProtocolError conflict), decision, state write, event append with seq + 1, log
-   * trim, idempotency key. Resolves only after the commit.
+   * Commits one op: idempotency check (same key + same fingerprint → the first seq, no event; different
+   * fingerprint → ProtocolError conflict), decision, state write, event append with seq + 1, idempotency key — all
+   * or nothing. Ops may be committed in groups (one transaction for the ops that arrive while a commit runs), each
+   * still decided in arrival order on the state the ones before it left, each with its own result or error. Resolves
+   * only after the transaction holding the op has committed.
    */
   commit(input: CommitInput): Promise<CommitResult>;
   /** Adds usage deltas (per tenant per day) to the stored counters, in one transaction. */

@@ -16,7 +16,7 @@ import type { ServerMessage } from '../../protocol/messages.js';
 import { hostileInputs, type HostileInput } from './fuzz/hostile-inputs.js';
 import { hostileRequests, hostileSessions, type HostileRequest, type HostileSession, type RequestTarget } from './fuzz/hostile-requests.js';
 import { Random } from './fuzz/random.js';
-import { api, ops, signedToken, startTestServer, tenant, TEST_TENANTS, userToken, WsClient, type TestServer } from './helpers.js';
+import { api, ops, signedToken, startTestServer, tenant, TEST_TENANTS, userToken, uuid, WsClient, type TestServer } from './helpers.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const FRAME_COUNT = Number(process.env.FUZZ_COUNT ?? 8000);
@@ -176,18 +176,21 @@ describe(`fuzz (FUZZ_SEED=${SEED})`, () => {
     let sessions: HostileSession[] = [];
     let requests: HostileRequest[] = [];
     try {
-      // 1. Frames over one WebSocket, pipelined; each answered by exactly one error, in order.
+      // 1. Frames over one WebSocket, pipelined; each answered by exactly one error. Ops that pass validation are
+      // refused inside the commit, so their errors may come after a later frame's (replies are matched by
+      // broadcastId, not by order): the sentinel is such an op, answered after every op before it (commits are
+      // first in, first out) and so after the whole chunk.
       const fuzzer = await WsClient.connect(server, { tenant: TENANT, token: target.token });
       frames = [...hostileInputs(random, target, FRAME_COUNT, (name) => name !== 'random bytes as binary' && name !== 'huge')];
       for (let start = 0; start < frames.length; start += PIPELINE) {
         const chunk = frames.slice(start, start + PIPELINE);
         for (const input of chunk) fuzzer.send(input.payload);
-        const sentinel = `sentinel-${start}`;
-        fuzzer.send({ type: 'subscribe', room: sentinel }); // refused (not in the token), and answered after the chunk
-        await fuzzer.next((m) => m.type === 'error' && m.room === sentinel, 30_000);
+        const sentinel = ops.resolveMarker(TARGET_ROOM, uuid(), true); // not-found, decided in the commit
+        fuzzer.send(sentinel);
+        await fuzzer.next((m) => m.type === 'error' && m.broadcastId === sentinel.broadcastId, 30_000);
         const replies = fuzzer.received().filter((m) => m.type !== 'ping');
         assert.equal(replies.length, chunk.length, `FUZZ_SEED=${SEED}: ${replies.length} replies to ${chunk.length} frames from ${start}`);
-        replies.forEach((reply, i) => assert.equal(reply.type, 'error', `${because(chunk[i]!.kind)} got ${JSON.stringify(reply).slice(0, 200)}`));
+        for (const reply of replies) assert.equal(reply.type, 'error', `FUZZ_SEED=${SEED}: a hostile frame from ${start} got ${JSON.stringify(reply).slice(0, 200)}`);
       }
       await fuzzer.close();
 

@@ -91,7 +91,9 @@ describe('resilience: 1000 changes missed', () => {
         }
         writer.send(op);
       }
-      await until(() => writer.received().filter((m) => m.type === 'ack').length === 1000, () => 'writer acks');
+      // received() takes what came so far: count the acks across polls (they arrive in several bursts).
+      let acks = 0;
+      await until(() => (acks += writer.received().filter((m) => m.type === 'ack').length) === 1000, () => `writer acks: ${acks}`);
       await writer.close();
       const before = client.changes.length;
       proxy.restore();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { RoomEvent } from '../../protocol/messages.js';
+import type { WireEvent } from '../fanout/event-run.js';
 import { LocalFanout } from '../fanout/local-fanout.js';
 import { decide } from '../rooms/decide.js';
 import { Subscription } from '../realtime/subscription.js';
@@ -18,6 +18,9 @@ async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> 
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+/** One turn of the event loop: the fan-out delivers what was published in the last one. */
+const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 function setup(eventLogRetention: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'image-chat-sub-'));
@@ -44,7 +47,7 @@ describe('Subscription ordering', () => {
     const subscription = await Subscription.open({ storage, fanout }, 't', 'r', {}, {
       snapshot: () => {},
       subscribed: () => {},
-      events: (events) => received.push(...events.map((e) => e.seq)),
+      events: (run) => received.push(...run.events.map((e) => e.seq)),
     });
     const events = [];
     for (let i = 0; i < 80; i++) events.push(await commit());
@@ -62,7 +65,7 @@ describe('Subscription ordering', () => {
     const subscription = await Subscription.open({ storage, fanout }, 't', 'r', {}, {
       snapshot: (m) => snapshots.push(m.seq),
       subscribed: () => {},
-      events: (events) => received.push(...events.map((e) => e.seq)),
+      events: (run) => received.push(...run.events.map((e) => e.seq)),
     });
     const events = [];
     for (let i = 0; i < 80; i++) events.push(await commit());
@@ -71,6 +74,7 @@ describe('Subscription ordering', () => {
     assert.deepEqual(snapshots, [0, 80]);
     assert.deepEqual(received, []);
     fanout.publish('t', 'r', await commit());
+    await tick();
     assert.deepEqual(received, [81]);
     subscription.close();
     await teardown();
@@ -79,18 +83,20 @@ describe('Subscription ordering', () => {
   it('delivers events published out of order exactly once, in seq order', async () => {
     const { storage, fanout, commit, teardown } = setup(100);
     const first = await commit();
-    const received: RoomEvent[] = [];
+    const received: WireEvent[] = [];
     const subscription = await Subscription.open({ storage, fanout }, 't', 'r', {}, {
       snapshot: (m) => assert.equal(m.seq, 1),
       subscribed: () => assert.fail('no subscribed after a snapshot'),
-      events: (events) => received.push(...events),
+      events: (run) => received.push(...run.events),
     });
     const [e2, e3, e4] = [await commit(), await commit(), await commit()];
     // As from several processes: late, early, duplicated, already-sent.
     for (const event of [e3, first, e4, e2, e3]) fanout.publish('t', 'r', event);
+    await tick();
     assert.deepEqual(received.map((e) => e.seq), [2, 3, 4]);
     subscription.close();
     fanout.publish('t', 'r', await commit());
+    await tick();
     assert.equal(received.length, 3);
     await teardown();
   });
