@@ -72,7 +72,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     idempotencyTtlMs: limits.idempotencyTtlMs,
   });
   const fanout = new LocalFanout((err) => logger.error({ err }, 'event listener failed'));
-  const metrics = new Metrics(() => fanout.roomCount);
+  const metrics = new Metrics({ activeRooms: () => fanout.roomCount, commits: () => storage.commitStats });
   const usage = new Usage(storage, (err) => logger.error({ err }, 'usage flush failed'));
   const guests = await Guests.open(storage);
   const services: Services = {

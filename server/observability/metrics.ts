@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CommitStats } from '../storage/storage.js';
 
 export type Transport = 'websocket' | 'sse';
 
@@ -47,8 +48,9 @@ export class Metrics {
   });
   readonly bytesSent = sentCounter(this, 'image_chat_bytes_sent_total', 'Bytes of protocol messages sent to clients, by transport', 'bytes');
 
-  /** `activeRooms` is read at scrape time (e.g. from the fan-out) rather than kept in step by hand. */
-  constructor(activeRooms: () => number = () => 0) {
+  /** Read at scrape time (from the fan-out, the storage) rather than kept in step by hand. */
+  constructor(sources: MetricSources = {}) {
+    const { activeRooms = () => 0, commits = () => ({ groups: 0, ops: 0 }) } = sources;
     new Gauge({
       name: 'image_chat_active_rooms',
       help: 'Rooms with at least one subscriber in this process',
@@ -57,8 +59,31 @@ export class Metrics {
         this.set(activeRooms());
       },
     });
+    new Counter({
+      name: 'image_chat_commit_groups_total',
+      help: 'Transactions that committed ops (group commit: ops per group = committed ops / groups)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(commits().groups);
+      },
+    });
+    new Counter({
+      name: 'image_chat_committed_ops_total',
+      help: 'Ops written by those transactions (duplicates and refusals not counted)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(commits().ops);
+      },
+    });
     collectDefaultMetrics({ register: this.registry, prefix: 'image_chat_' });
   }
+}
+
+export interface MetricSources {
+  activeRooms?: () => number;
+  commits?: () => CommitStats;
 }
 
 /** A counter by transport whose values are the `sent` counts at scrape time. */

@@ -16,7 +16,7 @@ import { ProtocolError } from '../errors.js';
 import { storedWireEvent, toWireEvent, type WireEvent } from '../fanout/event-run.js';
 import { newCommentId, targetMarkerId } from '../rooms/decide.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.js';
-import type { CommitInput, CommitResult, DayUsage, RoomSnapshot, Storage } from './storage.js';
+import type { CommitInput, CommitResult, CommitStats, DayUsage, RoomSnapshot, Storage } from './storage.js';
 
 export interface SqliteStorageOptions {
   dataDir: string;
@@ -45,6 +45,7 @@ type Outcome = { result: CommitResult; err?: undefined } | { result?: undefined;
 
 export class SqliteStorage implements Storage {
   readonly epoch: string;
+  readonly commitStats: CommitStats = { groups: 0, ops: 0 };
   private readonly db: Database.Database;
   private commitsSinceMaintenance = 0;
   /** Rooms written to since the log was last trimmed, with their seq. */
@@ -209,6 +210,11 @@ export class SqliteStorage implements Storage {
       // COMMIT itself failed (or the database is gone): nothing of the group was written.
       for (const { reject } of group) reject(err);
       return;
+    }
+    const written = outcomes.filter((outcome) => outcome.result && !outcome.result.duplicate).length;
+    if (written > 0) {
+      this.commitStats.groups += 1;
+      this.commitStats.ops += written;
     }
     for (let i = 0; i < group.length; i++) {
       const outcome = outcomes[i]!;

@@ -36,9 +36,18 @@ export type CommitResult =
   /** The same op was committed before: its first ack's seq, and no new event. */
   | { duplicate: true; seq: number };
 
+/** What the commit pipeline has done since the process started (for metrics, and tests of group commit). */
+export interface CommitStats {
+  /** Transactions that wrote at least one op. */
+  groups: number;
+  /** Ops they wrote (an idempotent duplicate or a refused op writes nothing). */
+  ops: number;
+}
+
 export interface Storage {
   /** The database's epoch: made once, kept across restarts; a new database has a new one. */
   readonly epoch: string;
+  readonly commitStats: Readonly<CommitStats>;
   /** A value from the meta table, created with `make()` on first use and kept forever after. */
   metaValue(key: string, make: () => string): Promise<string>;
   /** A room's markers and seq (seq 0 and no markers for a room never written to). */
