@@ -4,6 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { ServerMessage } from '../../protocol/messages.js';
+import { ConnectionLog, type UserKind } from '../observability/connection-log.js';
 import type { ClientConnection } from '../realtime/connections.js';
 import type { Services } from '../services.js';
 import type { SubscriptionSink } from '../realtime/subscription.js';
@@ -18,6 +19,7 @@ export class SseStream implements ClientConnection {
   private readonly subscriptions: Subscription[] = [];
   private closed = false;
   private expiry: { cancel(): void } | undefined;
+  private readonly log: ConnectionLog;
 
   constructor(
     private readonly res: ServerResponse,
@@ -25,7 +27,9 @@ export class SseStream implements ClientConnection {
     private readonly tenant: string,
     private readonly idStyle: SseIdStyle,
     private readonly onClosed: () => void = () => {},
+    user: UserKind = 'anonymous',
   ) {
+    this.log = ConnectionLog.sse(services, tenant, user); // the lines of its opening, refusals and end
     services.connections.add(this);
     services.metrics.connections.inc({ transport: 'sse' });
     res.on('close', () => this.onClose());
@@ -35,7 +39,10 @@ export class SseStream implements ClientConnection {
 
   /** Ends the stream at `expiresAt` (epoch ms), when the token it was opened with stops being valid. */
   endAt(expiresAt: number): void {
-    this.expiry = setLongTimeout(() => void this.shutdown(), expiresAt - Date.now());
+    this.expiry = setLongTimeout(() => {
+      this.log.serverClosing(0, 'the token expired');
+      void this.shutdown();
+    }, expiresAt - Date.now());
   }
 
   get isClosed(): boolean {
@@ -76,7 +83,7 @@ export class SseStream implements ClientConnection {
     if (this.res.writableLength - bytes > this.services.limits.maxBufferedBytes) {
       // A reader this far behind would only fall further; it resumes from its Last-Event-ID when it reconnects.
       // destroy, not end: end would queue behind the backlog, which is exactly what must be freed.
-      this.services.logger.warn({ buffered: this.res.writableLength }, 'closing slow SSE consumer');
+      this.log.slowConsumer(this.res.writableLength);
       this.services.metrics.slowConsumers.inc({ transport: 'sse' });
       this.res.destroy();
       this.onClose();
@@ -88,6 +95,7 @@ export class SseStream implements ClientConnection {
   }
 
   async shutdown(): Promise<void> {
+    this.log.serverClosing(0, 'ended by the server');
     if (!this.closed) this.res.end();
     this.onClose();
   }
@@ -95,6 +103,7 @@ export class SseStream implements ClientConnection {
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.log.closed();
     this.expiry?.cancel();
     this.onClosed();
     for (const subscription of this.subscriptions) subscription.close();

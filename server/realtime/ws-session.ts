@@ -8,6 +8,7 @@ import { CloseCode, type ErrorCode } from '../../protocol/errors.js';
 import { PROTOCOL_VERSION, type ClientMessage, type HelloMessage, type RoomEvent, type ServerMessage } from '../../protocol/messages.js';
 import { ProtocolError, toClientError } from '../errors.js';
 import { requireRoomAccess, type Identity } from '../identity/authenticate.js';
+import { ConnectionLog, userKindOf } from '../observability/connection-log.js';
 import { broadcastIdOf, parseClientMessage, parseJson } from '../protocol/parse.js';
 import type { Tenant } from '../tenants/tenant-config.js';
 import { isOriginAllowed } from '../tenants/origins.js';
@@ -41,12 +42,14 @@ export class WsSession implements ClientConnection {
   private alive = true;
   private badFrames = 0;
   private readonly helloTimer: NodeJS.Timeout;
+  private readonly log: ConnectionLog;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly services: Services,
     private readonly peer: PeerInfo,
   ) {
+    this.log = ConnectionLog.websocket(services, ws, peer.address); // logs its close, whoever closes it
     services.connections.add(this);
     services.metrics.connections.inc({ transport: 'websocket' });
     this.helloTimer = setTimeout(() => this.ws.close(CloseCode.helloTimeout, 'no hello in time'), services.limits.helloTimeoutMs);
@@ -72,6 +75,7 @@ export class WsSession implements ClientConnection {
       value = parseJson(text, this.services.limits.maxJsonDepth);
       await this.dispatch(parseClientMessage(this.services.schemas, value));
     } catch (err) {
+      this.log.refused(value, toClientError(err).code);
       this.reportError(err, broadcastIdOf(value), roomOf(value));
     }
   }
@@ -149,6 +153,7 @@ export class WsSession implements ClientConnection {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.tenant = tenant;
     this.setIdentity(identity);
+    this.log.opened(tenant.id, userKindOf(identity));
     this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user: identity.user, ...(guestToken ? { guestToken } : {}) });
   }
 
@@ -240,7 +245,7 @@ export class WsSession implements ClientConnection {
     if (this.ws.bufferedAmount - bytes > this.services.limits.maxBufferedBytes) {
       // A consumer this far behind would only fall further; it resyncs from its seq when it reconnects. The close
       // frame queues behind the backlog, so the socket is cut shortly after: memory is freed either way.
-      this.services.logger.warn({ bufferedAmount: this.ws.bufferedAmount }, 'closing slow websocket consumer');
+      this.log.slowConsumer(this.ws.bufferedAmount);
       this.services.metrics.slowConsumers.inc({ transport: 'websocket' });
       this.ws.close(SLOW_CONSUMER, 'slow consumer');
       setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
