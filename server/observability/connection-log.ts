@@ -33,14 +33,22 @@ export interface ConnectionLogDeps {
 // Only known message types are logged: a client's `type` field is the client's text, and could be anything.
 const MESSAGE_TYPES = new Set<string>(['hello', 'auth', 'subscribe', 'unsubscribe', ...OP_TYPES]);
 
-// Why a client's close code (or ws's own 1009) says it closed, where it gave no reason.
+// What a close code says happened. A client's own reason text is not logged: like a message's `type`, it is
+// whatever the client chose to send.
 const CLOSE_REASONS: Record<number, string> = {
   1000: 'closed normally',
   1001: 'the page went away',
   1005: 'closed without a code',
   1006: 'cut without a closing handshake',
   1009: 'frame too large',
+  1011: 'the client hit an error',
 };
+
+/** The message's `type`, when it is one of the protocol's; `unknown` for anything else. */
+function knownType(message: unknown): string {
+  const type = (message as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && MESSAGE_TYPES.has(type) ? type : 'unknown';
+}
 
 let lastId = 0;
 
@@ -77,7 +85,7 @@ export class ConnectionLog {
       log.serverClosing(1006, 'cut by the server (no answer to ping, or no closing handshake in time)');
       terminate();
     };
-    ws.once('close', (code: number, reason: Buffer) => log.closed(code, reason.toString()));
+    ws.once('close', (code: number) => log.closed(code));
     return log;
   }
 
@@ -99,8 +107,7 @@ export class ConnectionLog {
 
   /** A refused message: its type (when it is a known one) and the error code it got. */
   refused(message: unknown, code: ErrorCode): void {
-    const type = (message as { type?: unknown } | null)?.type;
-    this.deps.logger.info({ ...this.fields(), type: typeof type === 'string' && MESSAGE_TYPES.has(type) ? type : 'unknown', code }, 'message refused');
+    this.deps.logger.info({ ...this.fields(), type: knownType(message), code }, 'message refused');
   }
 
   /** A consumer whose unsent data passed the bound, about to be cut off. */
@@ -116,13 +123,13 @@ export class ConnectionLog {
     if (code === CloseCode.abuse) this.deps.logger.warn({ ...this.fields(), address: this.address, reason }, 'rate-limit close');
   }
 
-  /** The connection is gone: one line with its duration and why it ended. */
-  closed(code?: number, reason?: string): void {
+  /** The connection is gone (`code`: the WebSocket close code ws reports): one line with its duration and why. */
+  closed(code = 0): void {
     if (this.done) return;
     this.done = true;
     if (this.tenant !== undefined) this.deps.localLive.connectionClosed(this.tenant, this.transport);
     const by = this.closing ? 'server' : 'client';
-    const why = this.closing ?? { code: code ?? 0, reason: reason || (this.transport === 'sse' ? 'the client went away' : (CLOSE_REASONS[code ?? 0] ?? '')) };
+    const why = this.closing ?? { code, reason: this.transport === 'sse' ? 'the client went away' : (CLOSE_REASONS[code] ?? 'closed by the client') };
     this.deps.logger.info(
       { ...this.fields(), durationMs: Date.now() - this.openedAt, by, ...(this.transport === 'websocket' ? { code: why.code } : {}), reason: why.reason },
       'connection closed',
@@ -136,8 +143,7 @@ export class ConnectionLog {
 
 /** A refused REST op (the SSE transport's way up), which has no connection of its own to log it. */
 export function logRefusedRequest(logger: Logger, tenant: string, message: unknown, code: ErrorCode): void {
-  const type = (message as { type?: unknown } | null)?.type;
-  logger.info({ transport: 'http', tenant, type: typeof type === 'string' && MESSAGE_TYPES.has(type) ? type : 'unknown', code }, 'message refused');
+  logger.info({ transport: 'http', tenant, type: knownType(message), code }, 'message refused');
 }
 
 /** A connection refused at the door for its address's connection count (before any session exists). */
