@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import { errorBoundary } from './http/error-boundary.js';
 import { cors } from './http/cors.js';
+import { dashboardRoutes } from './http/dashboard.js';
 import { eventRoutes } from './http/events.js';
 import { guestRoutes } from './http/guest.js';
 import { healthRoutes } from './http/health.js';
@@ -25,7 +26,7 @@ export function createApp(services: Services, dirs: StaticDirs): Koa {
   });
   app.use(errorBoundary(services.logger));
   app.use(cors(services.tenants));
-  for (const router of [healthRoutes(services), guestRoutes(services), roomRoutes(services), eventRoutes(services), usageRoutes(services)]) {
+  for (const router of [healthRoutes(services), guestRoutes(services), roomRoutes(services), eventRoutes(services), usageRoutes(services), dashboardRoutes(dirs.dist)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

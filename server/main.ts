@@ -43,7 +43,11 @@ async function serve(): Promise<void> {
     console.error(`image-chat: ${err.message}`);
     process.exit(1);
   }
-  console.log(`image-chat is running at ${server.url.replace('127.0.0.1', 'localhost')}`);
+  const local = (url: string) => url.replace('127.0.0.1', 'localhost');
+  console.log(`image-chat is running at ${local(server.url)}`);
+  // Printed once per start, never logged: the fragment holds the demo tenant's admin key (a fragment never reaches
+  // a server or a proxy's access log). With a tenants file, the page asks for a tenant's adminKey instead.
+  console.log(`image-chat dashboard${server.dashboardUrl.includes('#key=') ? ' (the demo tenant; keep this link private)' : ''}: ${local(server.dashboardUrl)}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

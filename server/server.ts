@@ -2,6 +2,7 @@
  * startServer(options): the programmatic API that main.ts and the tests use. Builds the storage, fan-out, op
  * pipeline and transports, and serves HTTP, SSE and WebSocket on one http.Server.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -13,8 +14,10 @@ import { createAuthenticate } from './identity/authenticate.js';
 import { Guests } from './identity/guests.js';
 import { AbuseGuard } from './limits/abuse-guard.js';
 import { resolveLimits, type ServerLimits } from './limits/server-limits.js';
+import { LocalLiveStats } from './observability/live-stats.js';
 import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { storageProbe, type ReadinessProbe } from './observability/readiness.js';
 import { Usage } from './observability/usage.js';
 import { createSchemas } from './protocol/schemas.js';
 import { Connections } from './realtime/connections.js';
@@ -22,11 +25,12 @@ import type { Services } from './services.js';
 import { attachWebSocketGateway } from './realtime/gateway.js';
 import { RoomService } from './rooms/room-service.js';
 import { SqliteStorage } from './storage/sqlite-storage.js';
-import { loadServerConfig, type Tenant } from './tenants/tenant-config.js';
+import { DEMO_TENANT, loadServerConfig, type Tenant } from './tenants/tenant-config.js';
 import { TenantRegistry } from './tenants/tenant-registry.js';
 
 export type { ServerLimits } from './limits/server-limits.js';
 export type { Tenant } from './tenants/tenant-config.js';
+export type { ReadinessProbe } from './observability/readiness.js';
 
 export interface ServerOptions {
   /** Default 8080; 0 picks any free port. */
@@ -49,21 +53,32 @@ export interface ServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Default `<repo>/demo` and `<repo>/dist`. */
   staticDirs?: { demo?: string; dist?: string };
+  /** More checks for `GET /readyz`, after the database's (e.g. a service the embedding app depends on). */
+  readinessProbes?: ReadinessProbe[];
 }
 
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:54321` (127.0.0.1 when listening on all interfaces; `https:` with `tls`). */
   url: string;
   port: number;
+  /**
+   * The operator's dashboard. On the embedded default (no tenants given) it carries the `demo` tenant's admin key,
+   * made at the first start and kept in the database, in its fragment (`…/dashboard#key=…`): a link to keep private.
+   */
+  dashboardUrl: string;
   /** Graceful: stop accepting, let in-flight ops commit, close WebSockets with 1012, end SSE streams, close the DB. */
   close(): Promise<void>;
 }
 
+// The meta-table key of the embedded `demo` tenant's admin key.
+const DEMO_ADMIN_KEY = 'demo-admin-key';
+
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const embeddedDefault = !options.tenants && !options.configPath;
   const file = loadServerConfig(options.tenants ? undefined : options.configPath);
-  const tenants = new TenantRegistry(options.tenants ?? file.tenants);
+  let tenants = new TenantRegistry(options.tenants ?? file.tenants);
   const limits = resolveLimits({ ...file.limits, ...options.limits });
   const logger = createLogger(options.logLevel ?? 'info');
   const storage = new SqliteStorage({
@@ -71,7 +86,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     eventLogRetention: limits.eventLogRetention,
     idempotencyTtlMs: limits.idempotencyTtlMs,
   });
+  // The embedded default's `demo` tenant gets an admin key, so that its dashboard works out of the box.
+  const demoAdminKey = embeddedDefault ? await storage.metaValue(DEMO_ADMIN_KEY, () => randomBytes(24).toString('base64url')) : undefined;
+  if (demoAdminKey) tenants = new TenantRegistry([Object.freeze({ ...DEMO_TENANT, adminKey: demoAdminKey })]);
   const fanout = new LocalFanout((err) => logger.error({ err }, 'event listener failed'));
+  const localLive = new LocalLiveStats((tenant) => fanout.roomCountOf(tenant));
   const metrics = new Metrics({ activeRooms: () => fanout.roomCount, commits: () => storage.commitStats });
   const usage = new Usage(storage, (err) => logger.error({ err }, 'usage flush failed'));
   const guests = await Guests.open(storage);
@@ -90,6 +109,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     schemas: createSchemas(limits),
     rooms: new RoomService({ storage, fanout, limits, metrics, usage, logger }),
     connections: new Connections(),
+    localLive,
+    live: localLive,
+    readiness: [storageProbe(storage), ...(options.readinessProbes ?? [])],
   };
 
   const app = createApp(services, {
@@ -120,6 +142,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const host = !options.host || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ url, epoch: storage.epoch, tenants: tenants.ids }, 'image-chat server listening');
+  const dashboardUrl = `${url}/dashboard${demoAdminKey ? `#key=${demoAdminKey}` : ''}`;
 
   let closing: Promise<void> | undefined;
   const close = async () => {
@@ -135,5 +158,5 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await storage.close();
     logger.info('image-chat server closed');
   };
-  return { url, port, close: () => (closing ??= close()) };
+  return { url, port, dashboardUrl, close: () => (closing ??= close()) };
 }

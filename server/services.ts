@@ -2,8 +2,10 @@ import type { Authenticate } from './identity/authenticate.js';
 import type { Guests } from './identity/guests.js';
 import type { AbuseGuard } from './limits/abuse-guard.js';
 import type { ServerLimits } from './limits/server-limits.js';
+import type { LiveStats, LocalLiveStats } from './observability/live-stats.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
+import type { ReadinessProbe } from './observability/readiness.js';
 import type { Usage } from './observability/usage.js';
 import type { Fanout } from './fanout/fanout.js';
 import type { Schemas } from './protocol/schemas.js';
@@ -30,4 +32,10 @@ export interface Services {
   metrics: Metrics;
   usage: Usage;
   connections: Connections;
+  /** This process's live connections and rooms per tenant, kept in step by the transports and the fan-out. */
+  localLive: LocalLiveStats;
+  /** What the usage endpoint reports as live: `localLive` for one process; summed over processes when several run. */
+  live: LiveStats;
+  /** What `/readyz` checks: the database, and whatever else the server depends on. */
+  readiness: ReadinessProbe[];
 }

@@ -20,12 +20,15 @@ const TRANSPORTS: readonly TransportPreference[] = ['auto', 'websocket', 'sse'];
  * Conversations pinned on an image: click the picture to place a marker and discuss that spot; everyone viewing the
  * same room sees markers and comments appear, change and vanish live.
  *
+ * @tag image-chat
+ * @summary Real-time conversations pinned on an image.
+ *
  * @slot - An optional `<img>` to annotate instead of `src` (shows before JavaScript loads; may use `object-fit`).
  *
- * @event image-chat-connection - `{ state, transport }` whenever the shared connection's state changes.
- * @event image-chat-change - `{ kind: 'created'|'updated'|'deleted', markerId, origin: 'local'|'tab'|'remote' }`; `tab`: the
+ * @event {CustomEvent<ConnectionDetail>} image-chat-connection - `{ state, transport }` whenever the shared connection's state changes.
+ * @event {CustomEvent<ChangeDetail>} image-chat-change - `{ kind: 'created'|'updated'|'deleted', markerId, origin: 'local'|'tab'|'remote' }`; `tab`: the
  *   same user in another tab of this browser (shown at once, reported when the server's event confirms it).
- * @event image-chat-error - `{ code, message, action }`: an op was refused and rolled back, or the connection failed.
+ * @event {CustomEvent<ErrorDetail>} image-chat-error - `{ code, message, action }`: an op was refused and rolled back, or the connection failed.
  *
  * @csspart image - The `<img>` rendered from `src`.
  * @csspart marker - Each marker button (resolved ones also have `marker-resolved`).
@@ -34,18 +37,18 @@ const TRANSPORTS: readonly TransportPreference[] = ['auto', 'websocket', 'sse'];
  * @csspart status - The status line (`role="status"`): empty while connected; otherwise the connection state, or that the
  *   markers shown are this browser's saved copy, read-only until the server confirms them.
  *
- * @cssproperty --image-chat-accent - Marker and button colour.
- * @cssproperty --image-chat-accent-contrast - Text on the accent colour.
- * @cssproperty --image-chat-marker-size - Marker diameter.
- * @cssproperty --image-chat-font - Font stack.
- * @cssproperty --image-chat-surface - Panel background.
- * @cssproperty --image-chat-text - Panel text colour.
- * @cssproperty --image-chat-muted - Secondary text colour.
- * @cssproperty --image-chat-border - Panel borders.
- * @cssproperty --image-chat-danger - Errors and destructive actions.
- * @cssproperty --image-chat-resolved - Resolved markers.
- * @cssproperty --image-chat-radius - Panel corner radius.
- * @cssproperty --image-chat-thread-width - Thread panel width (wide screens).
+ * @cssproperty [--image-chat-accent=#4f46e5] - Marker and button colour.
+ * @cssproperty [--image-chat-accent-contrast=#ffffff] - Text on the accent colour.
+ * @cssproperty [--image-chat-marker-size=28px] - Marker diameter.
+ * @cssproperty --image-chat-font - Font stack (the system UI font).
+ * @cssproperty [--image-chat-surface=#ffffff] - Panel background.
+ * @cssproperty [--image-chat-text=#1f2937] - Panel text colour.
+ * @cssproperty [--image-chat-muted=#6b7280] - Secondary text colour.
+ * @cssproperty [--image-chat-border=#e5e7eb] - Panel borders.
+ * @cssproperty [--image-chat-danger=#dc2626] - Errors and destructive actions.
+ * @cssproperty [--image-chat-resolved=#9ca3af] - Resolved markers.
+ * @cssproperty [--image-chat-radius=12px] - Panel corner radius.
+ * @cssproperty [--image-chat-thread-width=320px] - Thread panel width (wide screens).
  */
 export class ImageChat extends LitElement {
   static override styles = styles;

@@ -20,5 +20,7 @@ export interface Fanout {
   publish(tenant: string, room: string, event: WireEvent): void;
   /** Rooms with at least one listener in this process. */
   readonly roomCount: number;
+  /** The same, for one tenant. */
+  roomCountOf(tenant: string): number;
   close(): Promise<void>;
 }

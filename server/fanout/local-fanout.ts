@@ -15,6 +15,8 @@ interface Channel {
  */
 export class LocalFanout implements Fanout {
   private readonly rooms = new Map<string, Channel>();
+  /** Rooms with listeners, per tenant (the usage answer's live rooms). */
+  private readonly roomsPerTenant = new Map<string, number>();
   private dirty: Channel[] = [];
 
   constructor(private readonly onListenerError: (err: unknown) => void = () => {}) {}
@@ -22,7 +24,10 @@ export class LocalFanout implements Fanout {
   subscribe(tenant: string, room: string, listener: RunListener): void {
     const key = roomKey(tenant, room);
     let channel = this.rooms.get(key);
-    if (!channel) this.rooms.set(key, (channel = { room, listeners: new Set(), pending: null }));
+    if (!channel) {
+      this.rooms.set(key, (channel = { room, listeners: new Set(), pending: null }));
+      this.roomsPerTenant.set(tenant, (this.roomsPerTenant.get(tenant) ?? 0) + 1);
+    }
     channel.listeners.add(listener);
   }
 
@@ -30,7 +35,11 @@ export class LocalFanout implements Fanout {
     const key = roomKey(tenant, room);
     const channel = this.rooms.get(key);
     if (!channel?.listeners.delete(listener)) return;
-    if (channel.listeners.size === 0) this.rooms.delete(key);
+    if (channel.listeners.size > 0) return;
+    this.rooms.delete(key);
+    const left = (this.roomsPerTenant.get(tenant) ?? 1) - 1;
+    if (left > 0) this.roomsPerTenant.set(tenant, left);
+    else this.roomsPerTenant.delete(tenant);
   }
 
   publish(tenant: string, room: string, event: WireEvent): void {
@@ -67,8 +76,13 @@ export class LocalFanout implements Fanout {
     return this.rooms.size;
   }
 
+  roomCountOf(tenant: string): number {
+    return this.roomsPerTenant.get(tenant) ?? 0;
+  }
+
   async close(): Promise<void> {
     this.rooms.clear();
+    this.roomsPerTenant.clear();
     this.dirty = [];
   }
 }

@@ -2,6 +2,7 @@ import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { ProtocolError } from '../errors.js';
 import { requireRoomAccess } from '../identity/authenticate.js';
+import { logRefusedConnection, userKindOf } from '../observability/connection-log.js';
 import type { Services } from '../services.js';
 import { addressOf, identityOf, tenantOf } from './auth.js';
 import { roomParam } from './rooms.js';
@@ -57,7 +58,10 @@ async function openStream(ctx: Context, services: Services, idStyle: SseIdStyle,
   const identity = await identityOf(ctx, services, tenant, { allowQuery: true });
   if (identity) for (const sub of subs) requireRoomAccess(identity, sub.room);
   const address = addressOf(ctx, services);
-  if (!services.guard.openConnection(address)) throw new ProtocolError('rate-limited', 'too many open connections from this address');
+  if (!services.guard.openConnection(address)) {
+    logRefusedConnection(services.logger, 'sse', address, 'too many connections from this address');
+    throw new ProtocolError('rate-limited', 'too many open connections from this address');
+  }
   // From here on the response is ours: Koa must not write or time it out.
   ctx.req.socket.setTimeout(0);
   ctx.status = 200; // for the request log and the error boundary, which see Koa's default 404 otherwise
@@ -69,7 +73,7 @@ async function openStream(ctx: Context, services: Services, idStyle: SseIdStyle,
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   });
-  const stream = new SseStream(ctx.res, services, tenant.id, idStyle, () => services.guard.closeConnection(address));
+  const stream = new SseStream(ctx.res, services, tenant.id, idStyle, () => services.guard.closeConnection(address), userKindOf(identity));
   // A stream lives no longer than its token: it ends at expiry, and the client reconnects with a fresh one.
   if (identity) stream.endAt(identity.expiresAt);
   try {

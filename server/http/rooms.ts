@@ -1,6 +1,7 @@
 import { Router } from '@koa/router';
-import { ProtocolError } from '../errors.js';
+import { ProtocolError, toClientError } from '../errors.js';
 import { requireRoomAccess } from '../identity/authenticate.js';
+import { logRefusedRequest } from '../observability/connection-log.js';
 import { parseOp } from '../protocol/parse.js';
 import type { Services } from '../services.js';
 import { readJsonBody } from './body.js';
@@ -21,13 +22,20 @@ export function roomRoutes(services: Services): Router {
 
   router.post('/api/rooms/:room/ops', async (ctx) => {
     const tenant = tenantOf(ctx, services);
-    const identity = (await identityOf(ctx, services, tenant, { required: true }))!;
-    const room = roomParam(ctx.params.room, services.limits.maxRoomLength);
-    requireRoomAccess(identity, room);
-    services.guard.takeOp(tenant.id, identity.user.id, addressOf(ctx, services));
-    const op = parseOp(services.schemas, await readJsonBody(ctx, services.limits.maxFrameBytes, services.limits.maxJsonDepth));
-    if (op.room !== room) throw new ProtocolError('bad-request', `the op's room "${op.room}" is not the path's room`);
-    ctx.body = await services.rooms.apply(tenant.id, identity.user, op);
+    let body: unknown;
+    try {
+      const identity = (await identityOf(ctx, services, tenant, { required: true }))!;
+      const room = roomParam(ctx.params.room, services.limits.maxRoomLength);
+      requireRoomAccess(identity, room);
+      services.guard.takeOp(tenant.id, identity.user.id, addressOf(ctx, services));
+      body = await readJsonBody(ctx, services.limits.maxFrameBytes, services.limits.maxJsonDepth);
+      const op = parseOp(services.schemas, body);
+      if (op.room !== room) throw new ProtocolError('bad-request', `the op's room "${op.room}" is not the path's room`);
+      ctx.body = await services.rooms.apply(tenant.id, identity.user, op);
+    } catch (err) {
+      logRefusedRequest(services.logger, tenant.id, body, toClientError(err).code);
+      throw err;
+    }
   });
 
   return router;

@@ -7,6 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ServerMessage, SnapshotMessage, SubscribedMessage } from '../../protocol/messages.js';
 import { sseEvent, type EventRun } from '../fanout/event-run.js';
+import { ConnectionLog, type UserKind } from '../observability/connection-log.js';
 import type { TenantUsage } from '../observability/usage.js';
 import type { ClientConnection } from '../realtime/connections.js';
 import { scheduleFlush, type Flushable } from '../realtime/flush-queue.js';
@@ -28,6 +29,7 @@ export class SseStream implements ClientConnection, SubscriptionSink, Flushable 
   /** SSE text waiting for the end of this turn: one write for all of it. */
   private outbox = '';
   private queuedEvents = 0;
+  private readonly log: ConnectionLog;
 
   constructor(
     private readonly res: ServerResponse,
@@ -35,8 +37,10 @@ export class SseStream implements ClientConnection, SubscriptionSink, Flushable 
     private readonly tenant: string,
     private readonly idStyle: SseIdStyle,
     private readonly onClosed: () => void = () => {},
+    user: UserKind = 'anonymous',
   ) {
     this.usage = services.usage.tenant(tenant);
+    this.log = ConnectionLog.sse(services, tenant, user); // the lines of its opening, refusals and end
     services.connections.add(this);
     services.metrics.connections.inc({ transport: 'sse' });
     res.on('close', () => this.onClose());
@@ -46,7 +50,10 @@ export class SseStream implements ClientConnection, SubscriptionSink, Flushable 
 
   /** Ends the stream at `expiresAt` (epoch ms), when the token it was opened with stops being valid. */
   endAt(expiresAt: number): void {
-    this.expiry = setLongTimeout(() => void this.shutdown(), expiresAt - Date.now());
+    this.expiry = setLongTimeout(() => {
+      this.log.serverClosing(0, 'the token expired');
+      void this.shutdown();
+    }, expiresAt - Date.now());
   }
 
   get isClosed(): boolean {
@@ -104,7 +111,7 @@ export class SseStream implements ClientConnection, SubscriptionSink, Flushable 
     if (this.res.writableLength - bytes > this.services.limits.maxBufferedBytes) {
       // A reader this far behind would only fall further; it resumes from its Last-Event-ID when it reconnects.
       // destroy, not end: end would queue behind the backlog, which is exactly what must be freed.
-      this.services.logger.warn({ buffered: this.res.writableLength }, 'closing slow SSE consumer');
+      this.log.slowConsumer(this.res.writableLength);
       this.services.metrics.slowConsumers.inc({ transport: 'sse' });
       this.res.destroy();
       this.onClose();
@@ -116,6 +123,7 @@ export class SseStream implements ClientConnection, SubscriptionSink, Flushable 
   }
 
   async shutdown(): Promise<void> {
+    this.log.serverClosing(0, 'ended by the server');
     if (!this.closed) {
       this.flush();
       this.res.end();
@@ -127,6 +135,7 @@ export class SseStream implements ClientConnection, SubscriptionSink, Flushable 
     if (this.closed) return;
     this.closed = true;
     this.outbox = '';
+    this.log.closed();
     this.expiry?.cancel();
     this.onClosed();
     for (const subscription of this.subscriptions) subscription.close();

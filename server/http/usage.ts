@@ -6,7 +6,8 @@ import { tokenOf } from './auth.js';
 
 /**
  * `GET /api/tenants/:tenant/usage` with `Authorization: Bearer <adminKey>` (SPEC §3): the tenant's totals and one
- * entry per UTC day. A tenant without an admin key has no usage endpoint (403); a missing or wrong key is 401.
+ * entry per UTC day, and what is live now (`live`: open connections and rooms with a subscriber). A tenant without
+ * an admin key has no usage endpoint (403); a missing or wrong key is 401.
  */
 export function usageRoutes(services: Services): Router {
   const router = new Router();
@@ -18,7 +19,7 @@ export function usageRoutes(services: Services): Router {
     if (!key || !sameSecret(key, tenant.adminKey)) {
       throw new ProtocolError('unauthorized', "this endpoint needs the tenant's admin key (Authorization: Bearer <adminKey>)");
     }
-    const days = await services.usage.days(tenant.id);
+    const [days, live] = await Promise.all([services.usage.days(tenant.id), services.live.of(tenant.id)]);
     const sum = (field: 'pubSubMessageCount' | 'pubSubBandwidth' | 'conversationCreateCount') => days.reduce((total, day) => total + day[field], 0);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
@@ -27,6 +28,7 @@ export function usageRoutes(services: Services): Router {
       pubSubBandwidth: sum('pubSubBandwidth'),
       conversationCreateCount: sum('conversationCreateCount'),
       days,
+      live,
     };
   });
   return router;

@@ -14,7 +14,10 @@ export function createLogger(level = 'info'): Logger {
   });
 }
 
-/** A URL fit for logging: any `token` query parameter replaced. */
+/**
+ * A URL fit for logging: any `token` query parameter replaced, and the query string of any room named in it cut
+ * (rooms default to an image's URL, which may be a signed one; in a request URL its `?` or `#` is `%3F` or `%23`).
+ */
 export function redactUrl(url: string | undefined): string {
-  return (url ?? '').replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+  return (url ?? '').replace(/([?&]token=)[^&#]*/gi, '$1[redacted]').replace(/%(3F|23)[^/&#]*/gi, '%$1…');
 }

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCode } from '../../protocol/errors.js';
 import { clientAddress } from '../limits/client-address.js';
+import { logRefusedConnection } from '../observability/connection-log.js';
 import type { Services } from '../services.js';
 import { WsSession } from './ws-session.js';
 
@@ -25,6 +26,7 @@ export function attachWebSocketGateway(server: HttpServer, services: Services): 
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (!services.guard.openConnection(address)) {
         services.metrics.refused.inc({ reason: 'connections-per-ip' });
+        logRefusedConnection(services.logger, 'websocket', address, 'too many connections from this address');
         ws.close(CloseCode.abuse, 'too many connections from this address');
         return;
       }

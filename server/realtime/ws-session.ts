@@ -21,6 +21,7 @@ import {
 import { ProtocolError, toClientError } from '../errors.js';
 import { eventFrames, framePayloadBytes, textFrame, type EventRun } from '../fanout/event-run.js';
 import { requireRoomAccess, type Identity } from '../identity/authenticate.js';
+import { ConnectionLog, userKindOf } from '../observability/connection-log.js';
 import { broadcastIdOf, parseClientMessage, parseJson } from '../protocol/parse.js';
 import type { Tenant } from '../tenants/tenant-config.js';
 import { isOriginAllowed } from '../tenants/origins.js';
@@ -69,6 +70,7 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
   /** Ops handed to the commit pipeline and not answered yet; a close waits for their answers. */
   private opsInFlight = 0;
   private closing: { code: number; reason: string } | null = null;
+  private readonly log: ConnectionLog;
 
   constructor(
     private readonly ws: WebSocket,
@@ -77,9 +79,10 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
     /** The upgraded TCP socket, corked while a flush writes several frames. */
     private readonly socket: Writable,
   ) {
+    this.log = ConnectionLog.websocket(services, peer.address);
     services.connections.add(this);
     services.metrics.connections.inc({ transport: 'websocket' });
-    this.helloTimer = setTimeout(() => this.ws.close(CloseCode.helloTimeout, 'no hello in time'), services.limits.helloTimeoutMs);
+    this.helloTimer = setTimeout(() => this.closeUnread(CloseCode.helloTimeout, 'no hello in time'), services.limits.helloTimeoutMs);
     (ws as WebSocket & { [SESSION]: WsSession })[SESSION] = this;
     ws.on('message', WsSession.onMessage);
     ws.on('pong', WsSession.onPong);
@@ -100,13 +103,13 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
     sessionOf(this).services.logger.debug({ err }, 'websocket error');
   }
 
-  private static onClose(this: WebSocket): void {
-    sessionOf(this).onClose();
+  private static onClose(this: WebSocket, code: number): void {
+    sessionOf(this).onClose(code);
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
     if (isBinary) {
-      this.ws.close(CloseCode.unsupportedData, 'binary frames are not supported');
+      this.closeUnread(CloseCode.unsupportedData, 'binary frames are not supported');
       return;
     }
     const text = data.toString();
@@ -129,13 +132,15 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
       value = parseJson(text, this.services.limits.maxJsonDepth);
       await this.dispatch(parseClientMessage(this.services.schemas, value));
     } catch (err) {
-      this.reportError(err, broadcastIdOf(value), roomOf(value));
+      this.reportError(err, value, broadcastIdOf(value), roomOf(value));
     }
   }
 
-  private reportError(err: unknown, broadcastId?: string, room?: string): void {
+  /** An `error` frame for a refused message (`refused`: what the client sent, for the log's line about it). */
+  private reportError(err: unknown, refused: unknown, broadcastId?: string, room?: string): void {
     if (!(err instanceof ProtocolError)) this.services.logger.error({ err }, 'websocket message failed');
     const { code, message } = toClientError(err);
+    this.log.refused(refused, code);
     this.send({ type: 'error', code, message, ...(broadcastId ? { broadcastId } : {}), ...(room ? { room } : {}) });
     if ((code === 'bad-request' || code === 'rate-limited') && ++this.badFrames > this.services.limits.maxBadFramesPerInterval) {
       this.close(CloseCode.abuse, 'too many bad frames');
@@ -167,7 +172,7 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
             this.opSettled();
           },
           (err: unknown) => {
-            this.reportError(err, broadcastId);
+            this.reportError(err, message, broadcastId);
             this.opSettled();
           },
         );
@@ -221,6 +226,7 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
     this.tenant = tenant;
     this.usage = this.services.usage.tenant(tenant.id);
     this.setIdentity(identity);
+    this.log.opened(tenant.id, userKindOf(identity));
     this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user: identity.user, ...(guestToken ? { guestToken } : {}) });
   }
 
@@ -396,6 +402,7 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
   private close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = { code, reason };
+    this.log.serverClosing(code, reason);
     if (this.opsInFlight === 0) return this.closeNow();
     setTimeout(() => this.closeNow(), OPS_GRACE_MS).unref(); // a commit that never answers must not keep it open
   }
@@ -406,10 +413,16 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
     this.ws.close(this.closing!.code, this.closing!.reason);
   }
 
+  /** Closes at once, for a client that is not spoken to any more (no hello in time, a binary frame). */
+  private closeUnread(code: number, reason: string): void {
+    this.log.serverClosing(code, reason);
+    this.ws.close(code, reason);
+  }
+
   private closeSlowConsumer(): void {
     // A consumer this far behind would only fall further; it resyncs from its seq when it reconnects. The close
     // frame queues behind the backlog, so the socket is cut shortly after: memory is freed either way.
-    this.services.logger.warn({ bufferedAmount: this.ws.bufferedAmount }, 'closing slow websocket consumer');
+    this.log.slowConsumer(this.ws.bufferedAmount);
     this.services.metrics.slowConsumers.inc({ transport: 'websocket' });
     this.ws.close(SLOW_CONSUMER, 'slow consumer');
     setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
@@ -417,6 +430,7 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
 
   heartbeat(): void {
     if (!this.alive) {
+      this.log.serverClosing(1006, 'no answer to ping');
       this.ws.terminate(); // no pong since the last beat: the peer is gone
       return;
     }
@@ -432,7 +446,10 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
   shutdown(): Promise<void> {
     return new Promise((resolve) => {
       if (this.ws.readyState === WebSocket.CLOSED) return resolve();
-      const cut = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
+      const cut = setTimeout(() => {
+        this.log.serverClosing(1006, 'no closing handshake in time');
+        this.ws.terminate();
+      }, CLOSE_GRACE_MS);
       this.ws.once('close', () => {
         clearTimeout(cut);
         resolve();
@@ -441,7 +458,8 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
     });
   }
 
-  private onClose(): void {
+  private onClose(code: number): void {
+    this.log.closed(code);
     clearTimeout(this.helloTimer);
     clearTimeout(this.expiry);
     this.outbox = null;

@@ -8,6 +8,7 @@ import type { Fanout } from '../fanout/fanout.js';
 import type { ServerLimits } from '../limits/server-limits.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { opTracer, type OpTracer } from '../observability/op-log.js';
 import type { Usage } from '../observability/usage.js';
 import type { RoomSnapshot, Storage } from '../storage/storage.js';
 import { decide } from './decide.js';
@@ -25,8 +26,12 @@ export interface RoomServiceDeps {
 export class RoomService {
   private readonly inFlight = new Set<Promise<unknown>>();
   private draining = false;
+  // Undefined unless the logger writes `debug` (decided once here, so an op at `info` pays nothing for it).
+  private readonly trace: OpTracer | undefined;
 
-  constructor(private readonly deps: RoomServiceDeps) {}
+  constructor(private readonly deps: RoomServiceDeps) {
+    this.trace = opTracer(deps.logger);
+  }
 
   /** Applies one op for `user`; resolves with the ack once the op is committed and published. */
   async apply(tenant: string, user: User, op: Op): Promise<AckMessage> {
@@ -43,6 +48,7 @@ export class RoomService {
   private async commitAndPublish(tenant: string, user: User, op: Op): Promise<AckMessage> {
     const { storage, fanout, limits, metrics, usage } = this.deps;
     const now = Date.now();
+    const traced = this.trace?.(tenant, op);
     try {
       const result = await storage.commit({
         tenant,
@@ -51,6 +57,7 @@ export class RoomService {
         now,
         decide: (state) => decide(op, state, user, now, limits),
       });
+      traced?.(result.duplicate ? 'duplicate' : 'ok');
       if (!result.duplicate) {
         fanout.publish(tenant, op.room, result.event);
         if (op.type === 'create-marker') usage.conversationCreated(tenant);
@@ -58,6 +65,7 @@ export class RoomService {
       metrics.ops.inc({ type: op.type, outcome: result.duplicate ? 'duplicate' : 'ok' });
       return { type: 'ack', broadcastId: op.broadcastId, seq: result.seq };
     } catch (err) {
+      traced?.(err instanceof ProtocolError ? err.code : 'internal');
       metrics.ops.inc({ type: op.type, outcome: err instanceof ProtocolError ? err.code : 'internal' });
       throw err;
     }

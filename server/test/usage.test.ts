@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { api, ops, startTestServer, tenant, TEST_TENANTS, userToken, WsClient } from './helpers.js';
+import { api, ops, SseClient, startTestServer, tenant, TEST_TENANTS, userToken, WsClient, type TestServer } from './helpers.js';
 
 const ADMIN_KEY = tenant('acme').adminKey!;
 
@@ -40,7 +40,8 @@ describe('GET /api/tenants/:tenant/usage', () => {
       assert.equal(usage.status, 200);
       const today = new Date().toISOString().slice(0, 10);
       const expected = { pubSubMessageCount: frames, pubSubBandwidth: bytes, conversationCreateCount: 2 };
-      assert.deepEqual(usage.json, { tenant: 'acme', ...expected, days: [{ day: today, ...expected }] });
+      const live = { connections: 0, rooms: 0 };
+      assert.deepEqual(usage.json, { tenant: 'acme', ...expected, days: [{ day: today, ...expected }], live });
 
       await server.stop(true);
       const restarted = await startTestServer(options);
@@ -52,6 +53,32 @@ describe('GET /api/tenants/:tenant/usage', () => {
     } finally {
       await server.stop(true);
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("tells the tenant's live connections and rooms, on every transport, and only the tenant's", async () => {
+    const server = await startTestServer({ tenants: TEST_TENANTS });
+    try {
+      const token = await userToken('acme', { sub: 'ana' });
+      const [a, b] = await Promise.all([WsClient.connect(server, { tenant: 'acme', token }), WsClient.connect(server, { tenant: 'acme', token })]);
+      await a.subscribe('home');
+      await a.subscribe('checkout');
+      await b.subscribe('home');
+      const stream = await SseClient.open(`${server.url}/api/events?tenant=acme&sub=pricing&token=${token}`);
+      await stream.next('snapshot');
+      const other = await WsClient.connect(server, { tenant: 'globex', token: await userToken('globex', { sub: 'gus' }) });
+      await other.subscribe('home');
+      assert.deepEqual(await liveOf(server), { connections: 3, rooms: 3 });
+
+      // Closing is noticed by the server a moment later: wait until the counts follow.
+      await b.close();
+      await until(async () => JSON.stringify(await liveOf(server)) === JSON.stringify({ connections: 2, rooms: 3 }));
+      stream.close();
+      await a.close();
+      await until(async () => JSON.stringify(await liveOf(server)) === JSON.stringify({ connections: 0, rooms: 0 }));
+      await other.close();
+    } finally {
+      await server.stop();
     }
   });
 
@@ -69,3 +96,17 @@ describe('GET /api/tenants/:tenant/usage', () => {
     }
   });
 });
+
+async function liveOf(server: TestServer): Promise<{ connections: number; rooms: number }> {
+  const usage = await api(server, '/api/tenants/acme/usage', { token: ADMIN_KEY });
+  assert.equal(usage.status, 200);
+  return usage.json.live;
+}
+
+/** Polls `condition` until it holds; fails after 5 s (a bound on a wait, not an assertion about speed). */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 5000; !(await condition()); ) {
+    if (Date.now() > deadline) throw new Error('the condition did not come true within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
