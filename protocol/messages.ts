@@ -27,6 +27,12 @@ export interface Comment {
 
 export interface Marker {
   id: string;
+  /**
+   * The marker's label in its room (1, 2, 3 …), set by the server at creation from a per-room counter and never
+   * reused: deleting marker 2 leaves 1 and 3 as they were. Absent only on a marker the server has not confirmed yet
+   * (the client's own pending one) and in events logged before numbers existed.
+   */
+  number?: number;
   /** Percentage (0–100) of the image's natural width. */
   x: number;
   /** Percentage (0–100) of the image's natural height. */

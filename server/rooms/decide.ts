@@ -15,6 +15,8 @@ export interface DecisionState {
   marker: Marker | null;
   /** Markers currently in the room. */
   markerCount: number;
+  /** The number the room's next new marker gets (its counter + 1; numbers are never reused). */
+  nextNumber: number;
   /** Whether a comment id the op would create already exists in the room. */
   commentIdTaken: boolean;
   /** 0 when the room exists; else the number the tenant's rooms would reach with this one. */
@@ -77,7 +79,16 @@ export function decide(op: Op, state: DecisionState, user: User, now: number, li
         throw new ProtocolError('too-large', `a room holds at most ${limits.maxMarkersPerRoom} markers`);
       }
       const comment: Comment = { id: op.comment.id, text: op.comment.text, createdAt: now, author };
-      const marker: Marker = { id: op.marker.id, x: op.marker.x, y: op.marker.y, resolved: false, createdAt: now, author, comments: [comment] };
+      const marker: Marker = {
+        id: op.marker.id,
+        number: state.nextNumber,
+        x: op.marker.x,
+        y: op.marker.y,
+        resolved: false,
+        createdAt: now,
+        author,
+        comments: [comment],
+      };
       return { type: 'new-image-chat', ...base, marker };
     }
     case 'add-comment': {

@@ -1,8 +1,9 @@
 /**
- * The SQLite schema, version 2 (2 added `usage`). `user_version` records it so that later versions can migrate;
- * every statement is `IF NOT EXISTS`, so opening a version-1 database adds what is missing.
+ * The SQLite schema. `SCHEMA_SQL` is version 2's (2 added `usage`), every statement `IF NOT EXISTS`, so opening a
+ * version-1 database adds what is missing; `MIGRATIONS` take a database from there to `SCHEMA_VERSION`, each run
+ * once, in order, in one transaction with the `user_version` it reaches (sqlite-storage.ts).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -68,3 +69,22 @@ CREATE TABLE IF NOT EXISTS usage (
   PRIMARY KEY (tenant, day)
 ) WITHOUT ROWID;
 `;
+
+/** `[version, sql]`: the SQL takes a database at version - 1 to `version`. */
+export const MIGRATIONS: ReadonlyArray<readonly [number, string]> = [
+  [
+    3,
+    // Stable marker numbers (SPEC §2 `number`): a per-room counter that never goes back, so deleting marker 2 leaves
+    // 1 and 3 as they were. Existing markers are numbered in creation order (rowid); the counter starts after them.
+    // The room row also counts its markers, so that a create-marker no longer counts them with a scan.
+    `ALTER TABLE rooms ADD COLUMN last_number INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE rooms ADD COLUMN marker_count INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE markers ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+     UPDATE markers SET number = (
+       SELECT COUNT(*) FROM markers AS earlier
+       WHERE earlier.tenant = markers.tenant AND earlier.room = markers.room AND earlier.rowid <= markers.rowid);
+     UPDATE rooms SET
+       last_number = (SELECT COALESCE(MAX(number), 0) FROM markers WHERE markers.tenant = rooms.tenant AND markers.room = rooms.room),
+       marker_count = (SELECT COUNT(*) FROM markers WHERE markers.tenant = rooms.tenant AND markers.room = rooms.room);`,
+  ],
+];

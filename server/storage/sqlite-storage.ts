@@ -15,7 +15,7 @@ import type { Comment, Marker, RoomEvent, User } from '../../protocol/messages.j
 import { ProtocolError } from '../errors.js';
 import { storedWireEvent, toWireEvent, type WireEvent } from '../fanout/event-run.js';
 import { newCommentId, targetMarkerId } from '../rooms/decide.js';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.js';
+import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.js';
 import type { CommitInput, CommitResult, CommitStats, DayUsage, RoomSnapshot, Storage } from './storage.js';
 
 export interface SqliteStorageOptions {
@@ -26,7 +26,8 @@ export interface SqliteStorageOptions {
   idempotencyTtlMs: number;
 }
 
-interface MarkerRow { id: string; x: number; y: number; resolved: number; created_at: number; author: string }
+interface MarkerRow { id: string; number: number; x: number; y: number; resolved: number; created_at: number; author: string }
+interface RoomRow { seq: number; last_number: number; marker_count: number }
 interface CommentRow { id: string; marker_id: string; text: string; created_at: number; edited_at: number | null; author: string }
 
 // Prune expired idempotency keys, and trim the event log of the rooms written to, every this many commits (and at
@@ -61,34 +62,34 @@ export class SqliteStorage implements Storage {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    this.db.exec(SCHEMA_SQL);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.migrate();
     const db = this.db;
     this.stmt = {
       metaGet: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       metaPut: db.prepare<[string, string]>('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)'),
       roomSeq: db.prepare<[string, string], { seq: number }>('SELECT seq FROM rooms WHERE tenant = ? AND room = ?'),
-      roomUpsert: db.prepare<[string, string, number]>(
-        'INSERT INTO rooms (tenant, room, seq) VALUES (?, ?, ?) ON CONFLICT (tenant, room) DO UPDATE SET seq = excluded.seq',
+      room: db.prepare<[string, string], RoomRow>('SELECT seq, last_number, marker_count FROM rooms WHERE tenant = ? AND room = ?'),
+      roomUpsert: db.prepare<[string, string, number, number, number]>(
+        `INSERT INTO rooms (tenant, room, seq, last_number, marker_count) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (tenant, room) DO UPDATE SET seq = excluded.seq, last_number = excluded.last_number, marker_count = excluded.marker_count`,
       ),
       markers: db.prepare<[string, string], MarkerRow>(
-        'SELECT id, x, y, resolved, created_at, author FROM markers WHERE tenant = ? AND room = ? ORDER BY rowid',
+        'SELECT id, number, x, y, resolved, created_at, author FROM markers WHERE tenant = ? AND room = ? ORDER BY rowid',
       ),
       comments: db.prepare<[string, string], CommentRow>(
         'SELECT id, marker_id, text, created_at, edited_at, author FROM comments WHERE tenant = ? AND room = ? ORDER BY rowid',
       ),
       marker: db.prepare<[string, string, string], MarkerRow>(
-        'SELECT id, x, y, resolved, created_at, author FROM markers WHERE tenant = ? AND room = ? AND id = ?',
+        'SELECT id, number, x, y, resolved, created_at, author FROM markers WHERE tenant = ? AND room = ? AND id = ?',
       ),
       markerComments: db.prepare<[string, string, string], CommentRow>(
         'SELECT id, marker_id, text, created_at, edited_at, author FROM comments WHERE tenant = ? AND room = ? AND marker_id = ? ORDER BY rowid',
       ),
-      markerCount: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM markers WHERE tenant = ? AND room = ?'),
       commentExists: db.prepare<[string, string, string], { one: number }>(
         'SELECT 1 AS one FROM comments WHERE tenant = ? AND room = ? AND id = ?',
       ),
-      insertMarker: db.prepare<[string, string, string, number, number, number, number, string]>(
-        'INSERT INTO markers (tenant, room, id, x, y, resolved, created_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      insertMarker: db.prepare<[string, string, string, number, number, number, number, number, string]>(
+        'INSERT INTO markers (tenant, room, id, number, x, y, resolved, created_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       insertComment: db.prepare<[string, string, string, string, string, number, number | null, string]>(
         'INSERT INTO comments (tenant, room, id, marker_id, text, created_at, edited_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -139,6 +140,20 @@ export class SqliteStorage implements Storage {
     });
     this.epoch = this.metaValueSync('epoch', () => randomBytes(9).toString('base64url'));
     this.maintain(Date.now());
+  }
+
+  /** Brings the schema to SCHEMA_VERSION: version 2's tables, then each migration not applied yet. */
+  private migrate(): void {
+    this.db.exec(SCHEMA_SQL);
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (const [target, sql] of MIGRATIONS) {
+      if (target <= version) continue;
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.pragma(`user_version = ${target}`);
+      }).immediate();
+    }
+    if ((this.db.pragma('user_version', { simple: true }) as number) < SCHEMA_VERSION) throw new Error('the database schema did not migrate');
   }
 
   private metaValueSync(key: string, make: () => string): string {
@@ -234,19 +249,28 @@ export class SqliteStorage implements Storage {
     const row = s.marker.get(tenant, op.room, markerId);
     const marker = row ? toMarker(row, s.markerComments.all(tenant, op.room, markerId).map(toComment)) : null;
     const commentId = newCommentId(op);
-    const currentSeq = s.roomSeq.get(tenant, op.room)?.seq;
+    const room = s.room.get(tenant, op.room);
+    let lastNumber = room?.last_number ?? 0;
+    let markerCount = room?.marker_count ?? 0;
     const body = decide({
       marker,
-      markerCount: op.type === 'create-marker' ? s.markerCount.get(tenant, op.room)!.n : 0,
+      markerCount,
+      nextNumber: lastNumber + 1,
       // Counted only when the op would create the room: the common case (an existing room) costs nothing.
-      newRoomOrdinal: currentSeq === undefined ? s.roomCount.get(tenant)!.n + 1 : 0,
+      newRoomOrdinal: room === undefined ? s.roomCount.get(tenant)!.n + 1 : 0,
       commentIdTaken: commentId !== null && s.commentExists.get(tenant, op.room, commentId) !== undefined,
     });
-    const seq = (currentSeq ?? 0) + 1;
+    const seq = (room?.seq ?? 0) + 1;
     const event = { ...body, seq } as RoomEvent;
     const wire = toWireEvent(event);
     this.applyEvent(tenant, event);
-    s.roomUpsert.run(tenant, op.room, seq);
+    if (event.type === 'new-image-chat') {
+      lastNumber = event.marker.number!;
+      markerCount += 1;
+    } else if (event.type === 'deleted-image-chat') {
+      markerCount -= 1;
+    }
+    s.roomUpsert.run(tenant, op.room, seq, lastNumber, markerCount);
     s.insertEvent.run(tenant, op.room, seq, wire.json);
     s.idemPut.run(tenant, op.broadcastId, fingerprint, op.room, seq, now);
     this.written.set(`${tenant}\u0000${op.room}`, { tenant, room: op.room, seq });
@@ -260,7 +284,7 @@ export class SqliteStorage implements Storage {
     switch (event.type) {
       case 'new-image-chat': {
         const m = event.marker;
-        s.insertMarker.run(tenant, room, m.id, m.x, m.y, m.resolved ? 1 : 0, m.createdAt, JSON.stringify(m.author));
+        s.insertMarker.run(tenant, room, m.id, m.number!, m.x, m.y, m.resolved ? 1 : 0, m.createdAt, JSON.stringify(m.author));
         for (const c of m.comments) this.insertComment(tenant, room, m.id, c);
         return;
       }
@@ -337,6 +361,7 @@ function toComment(row: CommentRow): Comment {
 function toMarker(row: MarkerRow, comments: Comment[]): Marker {
   return {
     id: row.id,
+    number: row.number,
     x: row.x,
     y: row.y,
     resolved: row.resolved === 1,

@@ -22,7 +22,7 @@ function markerBy(author: User, commentAuthors: User[] = [author]): Marker {
     comments: commentAuthors.map((a) => ({ id: uuid(), text: 't', createdAt: 1, author: { id: a.id, name: a.name } })),
   };
 }
-const state = (marker: Marker | null, extra: Partial<DecisionState> = {}): DecisionState => ({ marker, markerCount: 0, commentIdTaken: false, newRoomOrdinal: 0, ...extra });
+const state = (marker: Marker | null, extra: Partial<DecisionState> = {}): DecisionState => ({ marker, markerCount: 0, nextNumber: 1, commentIdTaken: false, newRoomOrdinal: 0, ...extra });
 const codeOf = (fn: () => unknown) => {
   try {
     fn();
