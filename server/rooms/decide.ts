@@ -9,10 +9,20 @@ import { ProtocolError } from '../errors.js';
 /** A room event before the storage numbers it. */
 export type EventBody = RoomEvent extends infer E ? (E extends RoomEvent ? Omit<E, 'seq'> : never) : never;
 
-/** What the storage reads, inside the transaction, for the decision. */
+/** A marker as the decision needs it: without its comments (an op never needs all of them). */
+export type MarkerHead = Omit<Marker, 'comments'>;
+
+/**
+ * What the storage reads, inside the transaction, for the decision — only what the op can need, so that a reply on
+ * a thread of 500 comments does not read the 500 (see `commentTarget`).
+ */
 export interface DecisionState {
-  /** The marker the op names (`markerId`, or `marker.id` for create-marker), with its comments; null if absent. */
-  marker: Marker | null;
+  /** The marker the op names (`markerId`, or `marker.id` for create-marker); null if absent. */
+  marker: MarkerHead | null;
+  /** How many comments that marker has (0 without a marker). */
+  commentCount: number;
+  /** The comment an edit-comment or delete-comment names, when that marker has it; else null. */
+  comment: Comment | null;
   /** Markers currently in the room. */
   markerCount: number;
   /** The number the room's next new marker gets (its counter + 1; numbers are never reused). */
@@ -34,6 +44,11 @@ export function targetMarkerId(op: Op): string {
   return op.type === 'create-marker' ? op.marker.id : op.markerId;
 }
 
+/** The comment id an edit-comment or delete-comment names (the storage reads that comment), if any. */
+export function commentTarget(op: Op): string | null {
+  return op.type === 'edit-comment' || op.type === 'delete-comment' ? op.commentId : null;
+}
+
 /** The comment id an op creates, if any. */
 export function newCommentId(op: Op): string | null {
   return op.type === 'create-marker' || op.type === 'add-comment' ? op.comment.id : null;
@@ -42,15 +57,14 @@ export function newCommentId(op: Op): string | null {
 const canModerate = (user: User) => user.role === 'moderator';
 const owns = (user: User, thing: { author: User }) => thing.author.id === user.id || canModerate(user);
 
-function requireMarker(state: DecisionState, id: string): Marker {
+function requireMarker(state: DecisionState, id: string): MarkerHead {
   if (!state.marker) throw new ProtocolError('not-found', `marker ${id} does not exist`);
   return state.marker;
 }
 
-function requireComment(marker: Marker, id: string): Comment {
-  const comment = marker.comments.find((c) => c.id === id);
-  if (!comment) throw new ProtocolError('not-found', `comment ${id} does not exist on marker ${marker.id}`);
-  return comment;
+function requireComment(state: DecisionState, marker: MarkerHead, id: string): Comment {
+  if (!state.comment || state.comment.id !== id) throw new ProtocolError('not-found', `comment ${id} does not exist on marker ${marker.id}`);
+  return state.comment;
 }
 
 /** Authors are kept without the default role, which keeps every frame that carries them smaller. */
@@ -94,7 +108,7 @@ export function decide(op: Op, state: DecisionState, user: User, now: number, li
     case 'add-comment': {
       const marker = requireMarker(state, op.markerId);
       if (state.commentIdTaken) throw new ProtocolError('conflict', `comment ${op.comment.id} already exists`);
-      if (marker.comments.length >= limits.maxCommentsPerMarker) {
+      if (state.commentCount >= limits.maxCommentsPerMarker) {
         throw new ProtocolError('too-large', `a marker holds at most ${limits.maxCommentsPerMarker} comments`);
       }
       const comment: Comment = { id: op.comment.id, text: op.comment.text, createdAt: now, author };
@@ -102,17 +116,17 @@ export function decide(op: Op, state: DecisionState, user: User, now: number, li
     }
     case 'edit-comment': {
       const marker = requireMarker(state, op.markerId);
-      const comment = requireComment(marker, op.commentId);
+      const comment = requireComment(state, marker, op.commentId);
       if (!owns(user, comment)) throw new ProtocolError('forbidden', 'only the author or a moderator may edit this comment');
       const edited: Comment = { ...comment, text: op.text, editedAt: now };
       return { type: 'image-chat-updated', ...base, markerId: marker.id, change: { kind: 'comment-edited', comment: edited } };
     }
     case 'delete-comment': {
       const marker = requireMarker(state, op.markerId);
-      const comment = requireComment(marker, op.commentId);
+      const comment = requireComment(state, marker, op.commentId);
       if (!owns(user, comment)) throw new ProtocolError('forbidden', 'only the author or a moderator may delete this comment');
       // A marker is its thread: deleting the last comment deletes the marker, as one event.
-      if (marker.comments.length === 1) return { type: 'deleted-image-chat', ...base, markerId: marker.id };
+      if (state.commentCount === 1) return { type: 'deleted-image-chat', ...base, markerId: marker.id };
       return { type: 'image-chat-updated', ...base, markerId: marker.id, change: { kind: 'comment-deleted', commentId: comment.id } };
     }
     case 'move-marker': {

@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import type { Comment, Marker, RoomEvent, User } from '../../protocol/messages.js';
 import { ProtocolError } from '../errors.js';
 import { storedWireEvent, toWireEvent, type WireEvent } from '../fanout/event-run.js';
-import { newCommentId, targetMarkerId } from '../rooms/decide.js';
+import { commentTarget, newCommentId, targetMarkerId, type MarkerHead } from '../rooms/decide.js';
 import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.js';
 import type { CommitInput, CommitResult, CommitStats, DayUsage, RoomSnapshot, Storage } from './storage.js';
 
@@ -62,6 +62,8 @@ export class SqliteStorage implements Storage {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    this.db.pragma('cache_size = -65536');
+    this.db.pragma('temp_store = MEMORY');
     this.migrate();
     const db = this.db;
     this.stmt = {
@@ -82,8 +84,11 @@ export class SqliteStorage implements Storage {
       marker: db.prepare<[string, string, string], MarkerRow>(
         'SELECT id, number, x, y, resolved, created_at, author FROM markers WHERE tenant = ? AND room = ? AND id = ?',
       ),
-      markerComments: db.prepare<[string, string, string], CommentRow>(
-        'SELECT id, marker_id, text, created_at, edited_at, author FROM comments WHERE tenant = ? AND room = ? AND marker_id = ? ORDER BY rowid',
+      commentCount: db.prepare<[string, string, string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM comments WHERE tenant = ? AND room = ? AND marker_id = ?',
+      ),
+      comment: db.prepare<[string, string, string], CommentRow>(
+        'SELECT id, marker_id, text, created_at, edited_at, author FROM comments WHERE tenant = ? AND room = ? AND id = ?',
       ),
       commentExists: db.prepare<[string, string, string], { one: number }>(
         'SELECT 1 AS one FROM comments WHERE tenant = ? AND room = ? AND id = ?',
@@ -247,13 +252,20 @@ export class SqliteStorage implements Storage {
     }
     const markerId = targetMarkerId(op);
     const row = s.marker.get(tenant, op.room, markerId);
-    const marker = row ? toMarker(row, s.markerComments.all(tenant, op.room, markerId).map(toComment)) : null;
+    const marker: MarkerHead | null = row ? toMarkerHead(row) : null;
+    // Only what this op can need: the thread's size for a reply or a delete, the one comment an edit or delete names.
+    const commentCount = row && (op.type === 'add-comment' || op.type === 'delete-comment') ? s.commentCount.get(tenant, op.room, markerId)!.n : 0;
+    const targetId = row ? commentTarget(op) : null;
+    const commentRow = targetId ? s.comment.get(tenant, op.room, targetId) : undefined;
+    const comment = commentRow && commentRow.marker_id === markerId ? toComment(commentRow) : null;
     const commentId = newCommentId(op);
     const room = s.room.get(tenant, op.room);
     let lastNumber = room?.last_number ?? 0;
     let markerCount = room?.marker_count ?? 0;
     const body = decide({
       marker,
+      commentCount,
+      comment,
       markerCount,
       nextNumber: lastNumber + 1,
       // Counted only when the op would create the room: the common case (an existing room) costs nothing.
@@ -358,7 +370,7 @@ function toComment(row: CommentRow): Comment {
   return comment;
 }
 
-function toMarker(row: MarkerRow, comments: Comment[]): Marker {
+function toMarkerHead(row: MarkerRow): MarkerHead {
   return {
     id: row.id,
     number: row.number,
@@ -367,6 +379,9 @@ function toMarker(row: MarkerRow, comments: Comment[]): Marker {
     resolved: row.resolved === 1,
     createdAt: row.created_at,
     author: JSON.parse(row.author) as User,
-    comments,
   };
+}
+
+function toMarker(row: MarkerRow, comments: Comment[]): Marker {
+  return { ...toMarkerHead(row), comments };
 }

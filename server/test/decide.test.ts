@@ -22,7 +22,17 @@ function markerBy(author: User, commentAuthors: User[] = [author]): Marker {
     comments: commentAuthors.map((a) => ({ id: uuid(), text: 't', createdAt: 1, author: { id: a.id, name: a.name } })),
   };
 }
-const state = (marker: Marker | null, extra: Partial<DecisionState> = {}): DecisionState => ({ marker, markerCount: 0, nextNumber: 1, commentIdTaken: false, newRoomOrdinal: 0, ...extra });
+/** What a storage would read for an op on `marker` (`commentId`: the comment an edit or delete names). */
+const state = (marker: Marker | null, extra: Partial<DecisionState> = {}, commentId?: string): DecisionState => ({
+  marker,
+  commentCount: marker?.comments.length ?? 0,
+  comment: marker?.comments.find((c) => c.id === commentId) ?? null,
+  markerCount: 0,
+  nextNumber: 1,
+  commentIdTaken: false,
+  newRoomOrdinal: 0,
+  ...extra,
+});
 const codeOf = (fn: () => unknown) => {
   try {
     fn();
@@ -76,14 +86,14 @@ describe('decide (pure op → event)', () => {
       ops.resolveMarker('r', marker.id, true),
       ops.deleteMarker('r', marker.id),
     ]) {
-      assert.doesNotThrow(() => decide(op, state(marker), moderator, NOW, limits), op.type);
-      assert.equal(codeOf(() => decide(op, state(marker), bob, NOW, limits)), 'forbidden', op.type);
+      assert.doesNotThrow(() => decide(op, state(marker, {}, commentId), moderator, NOW, limits), op.type);
+      assert.equal(codeOf(() => decide(op, state(marker, {}, commentId), bob, NOW, limits)), 'forbidden', op.type);
     }
   });
 
   it("lets a comment's author edit it on someone else's marker", () => {
     const marker = markerBy(alice, [alice, bob]);
-    const body = decide(ops.editComment('r', marker.id, marker.comments[1].id, 'fixed'), state(marker), bob, NOW, limits);
+    const body = decide(ops.editComment('r', marker.id, marker.comments[1].id, 'fixed'), state(marker, {}, marker.comments[1].id), bob, NOW, limits);
     assert.ok(body.type === 'image-chat-updated' && body.change.kind === 'comment-edited');
     assert.equal(body.change.comment.editedAt, NOW);
     assert.equal(body.change.comment.createdAt, 1);
@@ -91,7 +101,14 @@ describe('decide (pure op → event)', () => {
 
   it('deletes the marker when its last comment goes', () => {
     const marker = markerBy(alice);
-    const body = decide(ops.deleteComment('r', marker.id, marker.comments[0].id), state(marker), alice, NOW, limits);
+    const body = decide(ops.deleteComment('r', marker.id, marker.comments[0].id), state(marker, {}, marker.comments[0].id), alice, NOW, limits);
     assert.equal(body.type, 'deleted-image-chat');
+  });
+
+  it('refuses an edit or delete of a comment the marker does not have with not-found', () => {
+    const marker = markerBy(alice);
+    const elsewhere = uuid();
+    assert.equal(codeOf(() => decide(ops.editComment('r', marker.id, elsewhere, 'x'), state(marker, {}, elsewhere), alice, NOW, limits)), 'not-found');
+    assert.equal(codeOf(() => decide(ops.deleteComment('r', marker.id, elsewhere), state(marker, {}, elsewhere), alice, NOW, limits)), 'not-found');
   });
 });
