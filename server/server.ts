@@ -85,6 +85,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     dataDir: resolve(options.dataDir ?? './data'),
     eventLogRetention: limits.eventLogRetention,
     idempotencyTtlMs: limits.idempotencyTtlMs,
+    onError: (message) => logger.warn(message),
   });
   // The embedded default's `demo` tenant gets an admin key, so that its dashboard works out of the box.
   const demoAdminKey = embeddedDefault ? await storage.metaValue(DEMO_ADMIN_KEY, () => randomBytes(24).toString('base64url')) : undefined;

@@ -15,6 +15,7 @@ import type { Comment, Marker, RoomEvent, User } from '../../protocol/messages.j
 import { ProtocolError } from '../errors.js';
 import { storedWireEvent, toWireEvent, type WireEvent } from '../fanout/event-run.js';
 import { commentTarget, newCommentId, targetMarkerId, type MarkerHead } from '../rooms/decide.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.js';
 import type { CommitInput, CommitResult, CommitStats, DayUsage, RoomSnapshot, Storage } from './storage.js';
 
@@ -24,6 +25,8 @@ export interface SqliteStorageOptions {
   eventLogRetention: number;
   /** How long idempotency keys are kept. */
   idempotencyTtlMs: number;
+  /** Where background faults go (a checkpoint that failed); they never fail an op. */
+  onError?: (message: string) => void;
 }
 
 interface MarkerRow { id: string; number: number; x: number; y: number; resolved: number; created_at: number; author: string }
@@ -33,6 +36,10 @@ interface CommentRow { id: string; marker_id: string; text: string; created_at: 
 // Prune expired idempotency keys, and trim the event log of the rooms written to, every this many commits (and at
 // open): bounded tables, at a cost paid once per many ops instead of on each.
 const MAINTAIN_EVERY = 256;
+// How often the checkpointer thread folds the WAL back into the database (sqlite-checkpointer.ts).
+const CHECKPOINT_EVERY_MS = 500;
+// The automatic checkpoint (in COMMIT, on the event loop) as a fallback only: 10,000 pages, about 40 MB of WAL.
+const FALLBACK_CHECKPOINT_PAGES = 10_000;
 // The most ops one transaction holds: a group blocks the event loop while it runs (some 20–40 µs an op).
 const MAX_GROUP = 256;
 
@@ -55,15 +62,18 @@ export class SqliteStorage implements Storage {
   private scheduled = false;
   private readonly stmt;
   private readonly commitGroup: Database.Transaction<(group: QueuedCommit[], outcomes: Outcome[]) => void>;
+  private readonly checkpointer: SqliteCheckpointer;
 
   constructor(private readonly options: SqliteStorageOptions) {
     mkdirSync(options.dataDir, { recursive: true });
-    this.db = new Database(join(options.dataDir, 'image-chat.db'));
+    const file = join(options.dataDir, 'image-chat.db');
+    this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
+    this.db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
     this.migrate();
     const db = this.db;
     this.stmt = {
@@ -145,6 +155,7 @@ export class SqliteStorage implements Storage {
     });
     this.epoch = this.metaValueSync('epoch', () => randomBytes(9).toString('base64url'));
     this.maintain(Date.now());
+    this.checkpointer = new SqliteCheckpointer(file, CHECKPOINT_EVERY_MS, (message) => options.onError?.(`WAL checkpoint failed: ${message}`));
   }
 
   /** Brings the schema to SCHEMA_VERSION: version 2's tables, then each migration not applied yet. */
@@ -360,6 +371,7 @@ export class SqliteStorage implements Storage {
   async close(): Promise<void> {
     if (!this.db.open) return;
     while (this.queue.length > 0) this.runGroup(); // ops queued this very turn still commit
+    await this.checkpointer.close();
     this.db.close();
   }
 }
