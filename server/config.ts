@@ -87,7 +87,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   }
   // Accepted names, not yet implemented: refuse loudly rather than run with a setup the operator did not ask for.
   if (config.databaseUrl) throw new ConfigError('DATABASE_URL is set, but PostgreSQL is not supported yet in this version (unset it to use SQLite in DATA_DIR)');
-  if (config.redisUrl) throw new ConfigError('REDIS_URL is set, but Redis fan-out is not supported yet in this version (unset it to run one process)');
+  // Several processes must share one database: Redis alone would fan events out between processes that each keep
+  // their own SQLite history, which would not agree.
+  if (config.redisUrl && !config.databaseUrl) {
+    throw new ConfigError('REDIS_URL needs DATABASE_URL: processes that share Redis must share one PostgreSQL database too (or unset REDIS_URL to run one process on SQLite)');
+  }
   return config;
 }
 

@@ -9,12 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
-import { LocalFanout } from './fanout/local-fanout.js';
+import { scaleOut, type ScaleOut } from './cluster/scale-out.js';
 import { createAuthenticate } from './identity/authenticate.js';
 import { Guests } from './identity/guests.js';
-import { AbuseGuard } from './limits/abuse-guard.js';
 import { resolveLimits, type ServerLimits } from './limits/server-limits.js';
-import { LocalLiveStats } from './observability/live-stats.js';
 import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { storageProbe, type ReadinessProbe } from './observability/readiness.js';
@@ -55,6 +53,8 @@ export interface ServerOptions {
   staticDirs?: { demo?: string; dist?: string };
   /** More checks for `GET /readyz`, after the database's (e.g. a service the embedding app depends on). */
   readinessProbes?: ReadinessProbe[];
+  /** Redis (REDIS_URL), for several processes: fan-out, shared limits, live counts. Needs a shared database. */
+  redisUrl?: string;
 }
 
 export interface RunningServer {
@@ -90,10 +90,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // The embedded default's `demo` tenant gets an admin key, so that its dashboard works out of the box.
   const demoAdminKey = embeddedDefault ? await storage.metaValue(DEMO_ADMIN_KEY, () => randomBytes(24).toString('base64url')) : undefined;
   if (demoAdminKey) tenants = new TenantRegistry([Object.freeze({ ...DEMO_TENANT, adminKey: demoAdminKey })]);
-  const fanout = new LocalFanout((err) => logger.error({ err }, 'event listener failed'));
-  const localLive = new LocalLiveStats((tenant) => fanout.roomCountOf(tenant));
-  const metrics = new Metrics({ activeRooms: () => fanout.roomCount, commits: () => storage.commitStats });
-  const usage = new Usage(storage, (err) => logger.error({ err }, 'usage flush failed'));
+  let scale: ScaleOut;
+  try {
+    scale = await scaleOut({ redisUrl: options.redisUrl, epoch: storage.epoch, limits, logger });
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+  const { fanout, localLive } = scale;
+  const metrics = new Metrics({ activeRooms: () => fanout.roomCount, commits: () => storage.commitStats, publishFailures: scale.publishFailures });
+  const usage = new Usage(storage, (err) => logger.error({ err }, 'usage flush failed'), { shared: scale.sharedUsage });
   const guests = await Guests.open(storage);
   const services: Services = {
     storage,
@@ -104,15 +110,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     metrics,
     usage,
     tenants,
-    guard: new AbuseGuard(limits),
+    guard: scale.guard,
     trustProxy: options.trustProxy ?? file.trustProxy ?? false,
     authenticate: createAuthenticate(guests, limits.maxNameLength),
     schemas: createSchemas(limits),
     rooms: new RoomService({ storage, fanout, limits, metrics, usage, logger }),
     connections: new Connections(),
     localLive,
-    live: localLive,
-    readiness: [storageProbe(storage), ...(options.readinessProbes ?? [])],
+    live: scale.live,
+    readiness: [storageProbe(storage), ...scale.readiness, ...(options.readinessProbes ?? [])],
   };
 
   const app = createApp(services, {
@@ -134,6 +140,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   } catch (err) {
     gateway.stop();
+    await scale.close();
     await storage.close();
     throw err;
   }
@@ -154,8 +161,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await services.connections.shutdownAll();
     server.closeAllConnections();
     await closed;
-    await fanout.close();
     await usage.close(); // the last counts, after the last frames went out
+    await scale.close();
     await storage.close();
     logger.info('image-chat server closed');
   };

@@ -4,6 +4,8 @@ import type { EventRun, WireEvent } from './event-run.js';
  * subscription is its own listener, which keeps an idle connection small). */
 export interface RunListener {
   onRun(run: EventRun): void;
+  /** Events may have been lost on the way (the fan-out's link came back after a cut): check the log. */
+  onMaybeMissed?(): void;
 }
 
 /**
@@ -14,13 +16,19 @@ export interface RunListener {
  * (realtime/subscription.ts), so an implementation only has to deliver each event at least once.
  */
 export interface Fanout {
-  subscribe(tenant: string, room: string, listener: RunListener): void;
+  /**
+   * Adds a listener. Once the returned promise (if any) resolves, every event published anywhere reaches it: a
+   * subscription waits for that before it reads the snapshot or the log, so that nothing falls in between.
+   */
+  subscribe(tenant: string, room: string, listener: RunListener): void | Promise<void>;
   unsubscribe(tenant: string, room: string, listener: RunListener): void;
   /** Publishes a committed event (serialized once, at commit). */
   publish(tenant: string, room: string, event: WireEvent): void;
   /** Rooms with at least one listener in this process. */
   readonly roomCount: number;
-  /** The same, for one tenant. */
+  /** The same, for one tenant; and those rooms, and the tenants with any. */
   roomCountOf(tenant: string): number;
+  roomsOf(tenant: string): string[];
+  readonly tenants: string[];
   close(): Promise<void>;
 }

@@ -16,7 +16,7 @@ interface Channel {
 export class LocalFanout implements Fanout {
   private readonly rooms = new Map<string, Channel>();
   /** Rooms with listeners, per tenant (the usage answer's live rooms). */
-  private readonly roomsPerTenant = new Map<string, number>();
+  private readonly roomsPerTenant = new Map<string, Set<string>>();
   private dirty: Channel[] = [];
 
   constructor(private readonly onListenerError: (err: unknown) => void = () => {}) {}
@@ -26,7 +26,9 @@ export class LocalFanout implements Fanout {
     let channel = this.rooms.get(key);
     if (!channel) {
       this.rooms.set(key, (channel = { room, listeners: new Set(), pending: null }));
-      this.roomsPerTenant.set(tenant, (this.roomsPerTenant.get(tenant) ?? 0) + 1);
+      let rooms = this.roomsPerTenant.get(tenant);
+      if (!rooms) this.roomsPerTenant.set(tenant, (rooms = new Set()));
+      rooms.add(room);
     }
     channel.listeners.add(listener);
   }
@@ -37,9 +39,9 @@ export class LocalFanout implements Fanout {
     if (!channel?.listeners.delete(listener)) return;
     if (channel.listeners.size > 0) return;
     this.rooms.delete(key);
-    const left = (this.roomsPerTenant.get(tenant) ?? 1) - 1;
-    if (left > 0) this.roomsPerTenant.set(tenant, left);
-    else this.roomsPerTenant.delete(tenant);
+    const rooms = this.roomsPerTenant.get(tenant);
+    rooms?.delete(room);
+    if (rooms?.size === 0) this.roomsPerTenant.delete(tenant);
   }
 
   publish(tenant: string, room: string, event: WireEvent): void {
@@ -72,12 +74,27 @@ export class LocalFanout implements Fanout {
     }
   };
 
+  /** Every listener of every room (to tell them all that events may have been missed). */
+  forEachListener(visit: (listener: RunListener) => void): void {
+    for (const channel of this.rooms.values()) for (const listener of channel.listeners) visit(listener);
+  }
+
   get roomCount(): number {
     return this.rooms.size;
   }
 
   roomCountOf(tenant: string): number {
-    return this.roomsPerTenant.get(tenant) ?? 0;
+    return this.roomsPerTenant.get(tenant)?.size ?? 0;
+  }
+
+  /** The rooms of `tenant` with listeners here (for counts across processes, where a room counts once). */
+  roomsOf(tenant: string): string[] {
+    return [...(this.roomsPerTenant.get(tenant) ?? [])];
+  }
+
+  /** Tenants with a room open here. */
+  get tenants(): string[] {
+    return [...this.roomsPerTenant.keys()];
   }
 
   async close(): Promise<void> {

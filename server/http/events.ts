@@ -58,7 +58,7 @@ async function openStream(ctx: Context, services: Services, idStyle: SseIdStyle,
   const identity = await identityOf(ctx, services, tenant, { allowQuery: true });
   if (identity) for (const sub of subs) requireRoomAccess(identity, sub.room);
   const address = addressOf(ctx, services);
-  if (!services.guard.openConnection(address)) {
+  if (!(await services.guard.openConnection(address))) {
     logRefusedConnection(services.logger, 'sse', address, 'too many connections from this address');
     throw new ProtocolError('rate-limited', 'too many open connections from this address');
   }

@@ -9,7 +9,7 @@ export function guestRoutes(services: Services): Router {
   router.post('/api/guest', async (ctx) => {
     const tenant = tenantOf(ctx, services);
     if (!tenant.guests) throw new ProtocolError('forbidden', 'this tenant does not allow guests');
-    services.guard.takeGuest(addressOf(ctx, services));
+    await services.guard.takeGuest(addressOf(ctx, services));
     ctx.body = await services.guests.mint(tenant.id);
   });
   return router;

@@ -27,7 +27,7 @@ export function roomRoutes(services: Services): Router {
       const identity = (await identityOf(ctx, services, tenant, { required: true }))!;
       const room = roomParam(ctx.params.room, services.limits.maxRoomLength);
       requireRoomAccess(identity, room);
-      services.guard.takeOp(tenant.id, identity.user.id, addressOf(ctx, services));
+      await services.guard.takeOp(tenant.id, identity.user.id, addressOf(ctx, services));
       body = await readJsonBody(ctx, services.limits.maxFrameBytes, services.limits.maxJsonDepth);
       const op = parseOp(services.schemas, body);
       if (op.room !== room) throw new ProtocolError('bad-request', `the op's room "${op.room}" is not the path's room`);

@@ -1,47 +1,17 @@
 /**
  * The per-user and per-address limits shared by every transport: op rates (token buckets per user and per IP),
- * guest creation per IP, and open connections per IP. One instance per server, so a user's WebSocket ops and REST
- * ops draw from the same bucket, and a client cannot escape a limit by switching transport or reconnecting.
+ * guest creation per IP, and open connections per IP. One guard per server, so a user's WebSocket ops and REST ops
+ * draw from the same bucket, and a client cannot escape a limit by switching transport or reconnecting. With one
+ * process the guard lives in memory (local-abuse-guard.ts, synchronous); with several it lives in Redis
+ * (redis-abuse-guard.ts), so that N processes do not multiply the limits — and its answers are promises.
  */
-import { ProtocolError } from '../errors.js';
-import type { ServerLimits } from './server-limits.js';
-import { BucketMap } from './token-bucket.js';
-
-export class AbuseGuard {
-  private readonly userOps: BucketMap;
-  private readonly ipOps: BucketMap;
-  private readonly guests: BucketMap;
-  private readonly connections = new Map<string, number>();
-
-  constructor(private readonly limits: ServerLimits) {
-    this.userOps = new BucketMap(limits.opBurst, limits.opsPerSecond);
-    this.ipOps = new BucketMap(limits.ipOpBurst, limits.ipOpsPerSecond);
-    this.guests = new BucketMap(limits.guestBurst, limits.guestsPerMinute / 60);
-  }
-
-  /** Takes one op from the user's and the address's buckets, or throws ProtocolError rate-limited. */
-  takeOp(tenant: string, userId: string, ip: string): void {
-    // The user's bucket first: one user's flood must not drain the address's bucket that colleagues share.
-    if (!this.userOps.take(`${tenant}\u0000${userId}`)) throw new ProtocolError('rate-limited', 'too many changes; slow down');
-    if (!this.ipOps.take(ip)) throw new ProtocolError('rate-limited', 'too many changes from this address; slow down');
-  }
-
-  /** Takes one guest creation for the address, or throws ProtocolError rate-limited. */
-  takeGuest(ip: string): void {
-    if (!this.guests.take(ip)) throw new ProtocolError('rate-limited', 'too many new guests from this address; try again later');
-  }
-
-  /** Counts a new connection from `ip`; returns false (and counts nothing) when the address is at its limit. */
-  openConnection(ip: string): boolean {
-    const open = this.connections.get(ip) ?? 0;
-    if (open >= this.limits.maxConnectionsPerIp) return false;
-    this.connections.set(ip, open + 1);
-    return true;
-  }
-
-  closeConnection(ip: string): void {
-    const open = (this.connections.get(ip) ?? 1) - 1;
-    if (open <= 0) this.connections.delete(ip);
-    else this.connections.set(ip, open);
-  }
+export interface AbuseGuard {
+  /** Takes one op from the user's and the address's buckets; over either, throws (or rejects with) rate-limited. */
+  takeOp(tenant: string, userId: string, ip: string): void | Promise<void>;
+  /** Takes one guest creation for the address; over its limit, throws (or rejects with) rate-limited. */
+  takeGuest(ip: string): void | Promise<void>;
+  /** Counts a new connection from `ip`; false (and nothing counted) when the address is at its limit. */
+  openConnection(ip: string): boolean | Promise<boolean>;
+  closeConnection(ip: string): void;
+  close?(): Promise<void>;
 }

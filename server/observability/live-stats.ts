@@ -4,6 +4,7 @@
  * several processes sharing Redis replace it by an implementation that adds up every process's counts (a room
  * open on two processes counted once).
  */
+import type { Fanout } from '../fanout/fanout.js';
 import type { Transport } from './metrics.js';
 
 export interface LiveCounts {
@@ -18,11 +19,17 @@ export interface LiveStats {
   of(tenant: string): Promise<LiveCounts>;
 }
 
+/** What a process holds of one tenant: its connections here and the rooms open here. */
+export interface LocalTenantLive {
+  connections: number;
+  rooms: string[];
+}
+
 /** Counts in this process: connections as they open and close; rooms as the fan-out has them (rooms with listeners). */
 export class LocalLiveStats implements LiveStats {
   private readonly connections = new Map<string, number>();
 
-  constructor(private readonly roomsOf: (tenant: string) => number) {}
+  constructor(private readonly fanout: Pick<Fanout, 'roomCountOf' | 'roomsOf' | 'tenants'>) {}
 
   connectionOpened(tenant: string, _transport: Transport): void {
     this.connections.set(tenant, (this.connections.get(tenant) ?? 0) + 1);
@@ -35,6 +42,12 @@ export class LocalLiveStats implements LiveStats {
   }
 
   async of(tenant: string): Promise<LiveCounts> {
-    return { connections: this.connections.get(tenant) ?? 0, rooms: this.roomsOf(tenant) };
+    return { connections: this.connections.get(tenant) ?? 0, rooms: this.fanout.roomCountOf(tenant) };
+  }
+
+  /** Every tenant with something open here, with the room names (for counts summed across processes). */
+  all(): Map<string, LocalTenantLive> {
+    const tenants = new Set([...this.connections.keys(), ...this.fanout.tenants]);
+    return new Map([...tenants].map((tenant) => [tenant, { connections: this.connections.get(tenant) ?? 0, rooms: this.fanout.roomsOf(tenant) }]));
   }
 }

@@ -50,7 +50,16 @@ export class Metrics {
 
   /** Read at scrape time (from the fan-out, the storage) rather than kept in step by hand. */
   constructor(sources: MetricSources = {}) {
-    const { activeRooms = () => 0, commits = () => ({ groups: 0, ops: 0 }) } = sources;
+    const { activeRooms = () => 0, commits = () => ({ groups: 0, ops: 0 }), publishFailures = () => 0 } = sources;
+    new Counter({
+      name: 'image_chat_fanout_publish_failures_total',
+      help: 'Redis publishes that failed (sent again when Redis is back; other processes also catch up from the log)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(publishFailures());
+      },
+    });
     new Gauge({
       name: 'image_chat_active_rooms',
       help: 'Rooms with at least one subscriber in this process',
@@ -84,6 +93,7 @@ export class Metrics {
 export interface MetricSources {
   activeRooms?: () => number;
   commits?: () => CommitStats;
+  publishFailures?: () => number;
 }
 
 /** A counter by transport whose values are the `sent` counts at scrape time. */

@@ -32,6 +32,11 @@ export class Usage {
   constructor(
     private readonly storage: Storage,
     private readonly onError: (err: unknown) => void = () => {},
+    /**
+     * `shared`: several processes count into one database. `days()` then reports what is stored — the same answer on
+     * every process, at most one flush interval behind — rather than adding this process's unflushed counts.
+     */
+    private readonly options: { shared?: boolean } = {},
   ) {}
 
   /** Starts the periodic flush (unref'd: it never keeps the process alive). */
@@ -78,7 +83,7 @@ export class Usage {
   /** A tenant's usage per day: what is stored plus what is not flushed yet (counted as today's). */
   async days(tenant: string): Promise<DayUsage[]> {
     const days = (await this.storage.usage(tenant)).map((day) => ({ ...day }));
-    const c = this.counters.get(tenant);
+    const c = this.options.shared ? undefined : this.counters.get(tenant);
     if (c && (c.messages || c.bytes || c.conversations)) {
       const day = today();
       let entry = days.find((d) => d.day === day);

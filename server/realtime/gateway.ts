@@ -24,13 +24,20 @@ export function attachWebSocketGateway(server: HttpServer, services: Services): 
     const address = clientAddress(req, services.trustProxy);
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!services.guard.openConnection(address)) {
-        services.metrics.refused.inc({ reason: 'connections-per-ip' });
-        logRefusedConnection(services.logger, 'websocket', address, 'too many connections from this address');
-        ws.close(CloseCode.abuse, 'too many connections from this address');
-        return;
-      }
-      new WsSession(ws, services, { origin, address }, socket); // it gives the address's connection back on close
+      const admit = (allowed: boolean) => {
+        if (!allowed) {
+          services.metrics.refused.inc({ reason: 'connections-per-ip' });
+          logRefusedConnection(services.logger, 'websocket', address, 'too many connections from this address');
+          ws.close(CloseCode.abuse, 'too many connections from this address');
+          return;
+        }
+        new WsSession(ws, services, { origin, address }, socket); // it gives the address's connection back on close
+      };
+      const allowed = services.guard.openConnection(address);
+      if (typeof allowed === 'boolean') return admit(allowed);
+      // Counted in Redis: hold the client's first frames in the socket until the answer is in.
+      ws.pause();
+      void allowed.then(admit, () => admit(true)).finally(() => ws.resume());
     });
   };
   server.on('upgrade', onUpgrade);

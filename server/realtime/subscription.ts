@@ -2,12 +2,15 @@
  * One client's subscription to one room, whatever the transport. Implements SPEC §2's ordering rule: register with
  * the fan-out first (buffering), then read the log or the snapshot, then release buffered events above what was
  * sent. From then on events go out exactly once, in seq order, without gaps: out-of-order deliveries are held until
- * the missing seq arrives, and a long-held gap is filled from the event log (or, once trimmed, by a fresh snapshot).
+ * the missing seq arrives; a gap that lasts (gap-watch.ts) or grows long is filled from the event log (or, once
+ * trimmed, by a fresh snapshot), and so is whatever the fan-out says it may have lost (`onMaybeMissed`).
  */
 import type { SnapshotMessage, SubscribedMessage } from '../../protocol/messages.js';
 import { EventRun, type WireEvent } from '../fanout/event-run.js';
 import type { Fanout, RunListener } from '../fanout/fanout.js';
 import type { Storage } from '../storage/storage.js';
+import { unwatchGap, watchGap, type GapHolder } from './gap-watch.js';
+import { sharedEventsSince } from './shared-reads.js';
 
 /** Where a subscription's messages go: a WebSocket session or an SSE stream. */
 export interface SubscriptionSink {
@@ -27,14 +30,19 @@ const MAX_HELD = 64;
 // Replayed events go out in runs of at most this many (each becomes a frame or a few).
 const REPLAY_RUN = 100;
 
-export class Subscription implements RunListener {
+export class Subscription implements RunListener, GapHolder {
   private lastSent = -1;
+  gapSince = 0;
   /** Runs that came while the opening was read; null once live. */
   private buffered: EventRun[] | null = [];
   private held: Map<number, WireEvent> | null = null;
   private catchingUp = false;
+  /** Asked to check the log while a catch-up was running: check again when it ends. */
+  private recheck = false;
   private closed = false;
   private epoch = '';
+  /** Resolves when the fan-out delivers everything published anywhere to this subscription. */
+  private readonly listening: void | Promise<void>;
 
   private constructor(
     private readonly storage: Storage,
@@ -43,7 +51,7 @@ export class Subscription implements RunListener {
     readonly room: string,
     private readonly sink: SubscriptionSink,
   ) {
-    fanout.subscribe(tenant, room, this);
+    this.listening = fanout.subscribe(tenant, room, this);
   }
 
   /** Opens a subscription and sends its opening (replay + subscribed, or snapshot), then goes live. */
@@ -65,6 +73,7 @@ export class Subscription implements RunListener {
   }
 
   private async start({ epoch, since }: SubscribePosition): Promise<void> {
+    if (this.listening) await this.listening; // across processes: the room's channel is subscribed before reading
     const storage = this.storage;
     this.epoch = storage.epoch;
     const replay = since !== undefined && epoch === storage.epoch ? await storage.eventsSince(this.tenant, this.room, since) : null;
@@ -107,17 +116,38 @@ export class Subscription implements RunListener {
       ready.push(next);
       this.lastSent = next.seq;
     }
-    if (held.size === 0) this.held = null;
+    if (held.size === 0) {
+      this.held = null;
+      unwatchGap(this);
+    } else if (ready.length > 0 || this.gapSince === 0) {
+      // A new gap (or what is left of one): give the late events a moment before reading the log.
+      this.gapSince = Date.now();
+      watchGap(this);
+    }
     if (ready.length > 0) this.sink.events(new EventRun(this.room, ready), this.epoch);
     if (held.size > MAX_HELD) void this.catchUp();
   }
 
+  fillGap(): void {
+    void this.catchUp();
+  }
+
+  onMaybeMissed(): void {
+    if (!this.buffered) void this.catchUp();
+  }
+
   /** Fills a gap from the event log (an event lost between processes, say). */
   private async catchUp(): Promise<void> {
-    if (this.catchingUp) return;
+    if (this.closed) return;
+    if (this.catchingUp) {
+      this.recheck = true;
+      return;
+    }
     this.catchingUp = true;
+    this.gapSince = 0;
+    unwatchGap(this);
     try {
-      const missing = await this.storage.eventsSince(this.tenant, this.room, this.lastSent);
+      const missing = await sharedEventsSince(this.storage, this.tenant, this.room, this.lastSent);
       if (this.closed) return;
       if (missing) {
         if (missing.events.length > 0) this.deliver(new EventRun(this.room, missing.events));
@@ -131,14 +161,23 @@ export class Subscription implements RunListener {
       const later = [...(this.held?.values() ?? [])].filter((event) => event.seq > snapshot.seq).sort((a, b) => a.seq - b.seq);
       this.held = null;
       if (later.length > 0) this.deliver(new EventRun(this.room, later));
+    } catch {
+      // The database is away: try again in a moment (the gap is still there, or a recheck was asked for).
+      this.gapSince = Date.now();
+      if (!this.closed) watchGap(this);
     } finally {
       this.catchingUp = false;
+      if (this.recheck && !this.closed) {
+        this.recheck = false;
+        void this.catchUp();
+      }
     }
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    unwatchGap(this);
     this.fanout.unsubscribe(this.tenant, this.room, this);
     this.held = null;
     this.buffered = null;

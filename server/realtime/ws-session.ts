@@ -162,7 +162,8 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
         return;
       default: {
         requireRoomAccess(identity, message.room);
-        this.services.guard.takeOp(tenant.id, identity.user.id, this.peer.address);
+        const admitted = this.services.guard.takeOp(tenant.id, identity.user.id, this.peer.address);
+        if (admitted) await admitted; // limits in Redis: the next frame waits, so ops keep their order
         // Not awaited: the next frames' ops join the same commit group. Commits (and so acks) keep arrival order.
         const { broadcastId } = message;
         this.opsInFlight++;
@@ -210,7 +211,7 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
       }
     } else if (tenant.guests) {
       try {
-        this.services.guard.takeGuest(this.peer.address);
+        await this.services.guard.takeGuest(this.peer.address);
       } catch (err) {
         this.services.metrics.refused.inc({ reason: 'guest-rate' });
         return this.refuse(CloseCode.abuse, 'rate-limited', (err as Error).message);

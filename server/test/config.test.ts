@@ -31,7 +31,7 @@ describe('configuration', () => {
 
   it('refuses settings not supported yet rather than ignoring them', () => {
     assert.throws(() => loadConfig([], { DATABASE_URL: 'postgres://x' }), /DATABASE_URL .*not supported yet/);
-    assert.throws(() => loadConfig(['--redis-url=redis://x'], {}), /REDIS_URL .*not supported yet/);
+    assert.throws(() => loadConfig(['--redis-url=redis://x'], {}), /REDIS_URL needs DATABASE_URL/);
   });
 
   it('takes the tenants file, TLS files (both or neither) and trustProxy', () => {
