@@ -49,7 +49,9 @@ async function main(): Promise<void> {
         if (op.type === 'create-marker') marker = op.marker.id;
         writer.send(op);
       }
-      await until(() => writer.received().filter((m) => m.type === 'ack').length === MISSED, () => `writer acks (${transport}): ${JSON.stringify(writer.received().filter((m) => m.type !== 'ack').slice(0, 3))}`, 60_000);
+      // `received()` hands each message over once: count the acks as they come, not per poll.
+      let acks = 0;
+      await until(() => (acks += writer.received().filter((m) => m.type === 'ack').length) === MISSED, () => `writer acks (${transport}): ${acks}`, 60_000);
       await writer.close();
       proxy.restore();
       await until(() => resyncedAt > 0, () => `client at ${client.controller.state.seq}`, 30_000);

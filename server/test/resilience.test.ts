@@ -91,7 +91,9 @@ describe('resilience: 1000 changes missed', () => {
         }
         writer.send(op);
       }
-      await until(() => writer.received().filter((m) => m.type === 'ack').length === 1000, () => 'writer acks');
+      // `received()` hands each message over once: count the acks as they come, not per poll.
+      let acks = 0;
+      await until(() => (acks += writer.received().filter((m) => m.type === 'ack').length) === 1000, () => `writer acks: ${acks}`);
       await writer.close();
       const before = client.changes.length;
       proxy.restore();
