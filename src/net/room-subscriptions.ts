@@ -3,8 +3,14 @@
  * subscriber of a room, so it resumes from where they all stand.
  */
 import type { ClientMessage } from '../../protocol/index.js';
-import type { RoomPosition } from './transport.js';
 import type { RoomSubscriber } from './types.js';
+
+/** A room and, when known, where to resume it. */
+export interface RoomPosition {
+  room: string;
+  epoch?: string;
+  since?: number;
+}
 
 /** The subscribers of each room, by room. */
 export type Rooms = Map<string, Set<RoomSubscriber>>;
