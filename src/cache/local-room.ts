@@ -9,8 +9,6 @@ import { deleteCachedRoom, readCachedRoom, writeCachedRoom, type CachedRoom, typ
 
 /** At most one cache write per this many ms: a busy room would otherwise write on every event. */
 const WRITE_EVERY_MS = 500;
-/** How long a subscription waits for the cache read, to resume from its seq; a slow database does not hold it longer. */
-export const READ_WAIT_MS = 300;
 
 export class LocalRoom {
   /** The key as one string, to tell whether a new target or user needs another LocalRoom. */

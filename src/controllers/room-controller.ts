@@ -10,7 +10,7 @@ import { LIMITS, type Marker, type User } from '../../protocol/index.js';
 import { receiveRoomMessage } from '../core/room-messages.js';
 import { addTabPending, applySnapshot, dropExpired, emptyRoomState, removePending, visibleMarkers, type RoomState } from '../core/room-state.js';
 import { newId } from '../core/ids.js';
-import { LocalRoom, READ_WAIT_MS } from '../cache/local-room.js';
+import type { LocalRoom } from '../cache/local-room.js';
 import type { Connection } from '../net/connection.js';
 import { acquireConnection, reauthenticate, type ConnectionLease } from '../net/registry.js';
 import type { TabMessage } from '../tabs/tab-channel.js';
@@ -22,6 +22,19 @@ export type { ChangeDetail, ChangeKind, ChangeOrigin } from '../core/room-messag
 export type { ErrorDetail, OpResult } from './room-ops.js';
 export type { RoomTarget } from './retarget.js';
 export interface ConnectionDetail { state: ConnectionState; transport: TransportName | null }
+
+/** How long a subscription waits for the cache read, to resume from its seq; a slow database does not hold it longer. */
+const READ_WAIT_MS = 300;
+
+/**
+ * This browser's copy of rooms and the channel to other tabs (cache/local-room.ts, with idb-keyval): a chunk of its
+ * own, loaded with the first room — in parallel with the connection, whose round trip it easily beats.
+ */
+let localModule: typeof import('../cache/local-room.js') | undefined;
+let loadingLocal: Promise<unknown> | undefined;
+function loadLocal(): Promise<unknown> {
+  return (loadingLocal ??= import('../cache/local-room.js').then((m) => (localModule = m)));
+}
 
 export class RoomController implements ReactiveController {
   state: RoomState = emptyRoomState();
@@ -130,12 +143,14 @@ export class RoomController implements ReactiveController {
         onFault: (error) => this.dispatch('image-chat-error', { code: error.code, message: error.message, action: 'connect' }),
       });
     };
-    const local = this.local;
-    if (!local || typeof indexedDB === 'undefined') subscribe();
+    if (!this.lease?.connection.userKey || typeof indexedDB === 'undefined') subscribe();
     else {
       // The cached state shows as soon as it is read (unless the server was faster), and the subscription waits for
       // it, briefly, to resume from its seq.
-      const read = local.read().then((cached) => {
+      const read = loadLocal().then(() => {
+        this.openLocal();
+        return this.target === target ? this.local?.read() : undefined;
+      }).then((cached) => {
         if (cached && this.target === target && this.state.epoch === null) {
           this.state = applySnapshot(this.state, cached);
           this.cachedAt = cached.savedAt;
@@ -219,7 +234,9 @@ export class RoomController implements ReactiveController {
     const key = { server: connection.options.server, tenant: target.tenant, userId, room: target.room };
     if (this.local?.id === JSON.stringify(key)) return;
     this.local?.close();
-    this.local = new LocalRoom(key, (m) => this.fromTab(m));
+    this.local = undefined;
+    if (localModule) this.local = new localModule.LocalRoom(key, (m) => this.fromTab(m));
+    else void loadLocal().then(() => this.openLocal());
   }
 
   private attach(target: RoomTarget): void {

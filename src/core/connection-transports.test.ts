@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { Connection } from '../net/connection.js';
 import { FakeSocket, advance, flush, installFakes } from '../test/fake-socket.js';
+// Loaded by the connection on demand; loaded here first so that its import resolves within one `advance()`.
+import '../net/transport-sse.js';
 
 class FakeEventSource {
   static instances: FakeEventSource[] = [];

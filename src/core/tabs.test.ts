@@ -4,7 +4,9 @@ import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { userKey } from '../net/jwt.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { FakeSocket, advance, fakeHost, installFakes } from '../test/fake-socket.js';
+// Loaded by the controller on demand; loaded here first so that its import resolves within one `advance()`.
+import '../cache/local-room.js';
+import { FakeSocket, advance, fakeHost, flush, installFakes } from '../test/fake-socket.js';
 
 let serial = 0;
 
@@ -25,6 +27,7 @@ async function twoTabs() {
   socket.open();
   socket.receive({ type: 'welcome', protocol: 1, user: { id: 'me', name: 'Ana' } });
   socket.receive({ type: 'snapshot', room: 'r', epoch: 'e1', seq: 5, markers: [] });
+  await flush(); // the tab channel (cache/local-room.js, loaded on demand) opens
   return { a, b, socket };
 }
 

@@ -15,11 +15,6 @@ export class Identity {
     private token?: string,
   ) {}
 
-  /** The host page's token (the element's `token`), if any. */
-  get hostToken(): string | undefined {
-    return this.token;
-  }
-
   /** The token to act with now: the host's, else the stored guest's. */
   current(): string | undefined {
     return this.token ?? loadGuestToken(this.server, this.tenant);

@@ -62,21 +62,23 @@ export const CONNECTION_DEFAULTS: Readonly<Tunables> = Object.freeze({
   webSocketRetryMs: 60_000,
 });
 
-const TRANSPORTS = ['auto', 'websocket', 'sse'];
+/** The transports an element or a connection may be told to use. */
+export const TRANSPORTS: readonly TransportPreference[] = ['auto', 'websocket', 'sse'];
 
 /** Checks `options` and fills in the defaults; throws a TypeError naming the option and the rule. */
 export function connectionOptions(options: ConnectionOptions): ResolvedOptions {
-  const resolved = { ...CONNECTION_DEFAULTS, transport: 'auto', ...definedOnly(options) } as ResolvedOptions;
+  const o = { ...CONNECTION_DEFAULTS, transport: 'auto', ...definedOnly(options) } as ResolvedOptions;
+  const fail = (rule: string) => {
+    throw new TypeError(`image-chat connection: ${rule}.`);
+  };
   for (const key of Object.keys(CONNECTION_DEFAULTS) as (keyof Tunables)[]) {
-    const value = resolved[key];
-    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-      throw new TypeError(`image-chat connection: ${key} must be a positive number of ${key === 'fallbackAfter' ? 'attempts' : 'milliseconds'}; got ${String(value)}.`);
-    }
+    const value = o[key];
+    if (typeof value !== 'number' || !(value > 0 && value < Infinity)) fail(`${key} must be a positive number; got ${String(value)}`);
   }
-  if (resolved.minDelayMs > resolved.maxDelayMs) throw new TypeError('image-chat connection: minDelayMs must not exceed maxDelayMs.');
-  if (!TRANSPORTS.includes(resolved.transport)) throw new TypeError(`image-chat connection: transport must be one of ${TRANSPORTS.join(', ')}; got "${resolved.transport}".`);
-  if (typeof resolved.tenant !== 'string' || !resolved.tenant) throw new TypeError('image-chat connection: tenant must be a non-empty string.');
-  return resolved;
+  if (o.minDelayMs > o.maxDelayMs) fail('minDelayMs must not exceed maxDelayMs');
+  if (!TRANSPORTS.includes(o.transport)) fail(`transport must be one of ${TRANSPORTS.join(', ')}; got "${o.transport}"`);
+  if (!o.tenant || typeof o.tenant !== 'string') fail('tenant must be a non-empty string');
+  return o;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

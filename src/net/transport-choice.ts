@@ -16,7 +16,7 @@ import { answersHttp } from './http.js';
 import type { Identity } from './identity.js';
 import type { ResolvedOptions } from './options.js';
 import type { RoomPosition } from './room-subscriptions.js';
-import { SseSocket } from './transport-sse.js';
+import type { SseSocket } from './transport-sse.js';
 import type { TransportName } from './types.js';
 
 /** `http(s)://host/prefix` → `ws(s)://host/prefix/ws`. */
@@ -33,7 +33,7 @@ export type Link = WebSocket | SseSocket;
 
 export class TransportChoice {
   /** The last attempt's transport and whether its link opened. */
-  attempt?: { name: TransportName; link: Link; opened: boolean };
+  attempt?: { name: TransportName; opened: boolean };
   /** The constructor reconnecting-websocket is given as its `WebSocket`. */
   readonly Link: { new (url: string): Link; readonly CLOSING: 2 };
   private onSse: boolean;
@@ -42,6 +42,7 @@ export class TransportChoice {
   private httpAnswered = 0;
   private sse?: { token?: string; user: User | null };
   private probeTimer?: ReturnType<typeof setTimeout>;
+  private SseSocket?: typeof SseSocket;
 
   constructor(
     private readonly o: ResolvedOptions,
@@ -75,6 +76,8 @@ export class TransportChoice {
       else if (next === 'ask-http') this.httpAnswered = (await answersHttp(this.o.server)) ? this.httpAnswered + 1 : 0;
     }
     if (!this.onSse) return webSocketUrl(this.o.server);
+    // Most pages never need SSE: its code is a chunk of its own, loaded the first time.
+    this.SseSocket ??= (await import('./transport-sse.js')).SseSocket;
     this.sse = await this.identity.forHttp();
     return this.o.server;
   }
@@ -96,15 +99,16 @@ export class TransportChoice {
 
   private open(url: string): Link {
     let link: Link;
-    if (/^wss?:/.test(url)) {
+    const name: TransportName = /^wss?:/.test(url) ? 'websocket' : 'sse';
+    if (name === 'websocket') {
       const Socket = this.o.WebSocket ?? WebSocket;
       link = new Socket(url);
       link.onerror = () => {}; // the close event says everything (and Node's `ws` throws on an error nobody hears)
     } else {
       const EventSourceClass = this.o.EventSource ?? EventSource;
-      link = new SseSocket({ server: this.o.server, tenant: this.o.tenant, ...this.sse!, positions: this.positions, EventSource: EventSourceClass });
+      link = new this.SseSocket!({ server: this.o.server, tenant: this.o.tenant, ...this.sse!, positions: this.positions, EventSource: EventSourceClass });
     }
-    this.attempt = { name: link instanceof SseSocket ? 'sse' : 'websocket', link, opened: false };
+    this.attempt = { name, opened: false };
     return link;
   }
 

@@ -43,11 +43,6 @@ export class SseSocket extends EventTarget {
     queueMicrotask(() => this.readyState === 0 && this.open());
   }
 
-  /** The token in use (a renewed guest token replaces it). */
-  get token(): string | undefined {
-    return this.c.token;
-  }
-
   send(data: string): void {
     const message = JSON.parse(data) as ClientMessage;
     if (message.type === 'hello') return this.welcome();
