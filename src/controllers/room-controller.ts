@@ -55,6 +55,8 @@ export class RoomController implements ReactiveController {
   private stopListening?: () => void;
   private target?: RoomTarget;
   private resyncing = false;
+  /** Counts room starts (re-subscriptions): work begun for an earlier one stops there. */
+  private generation = 0;
   private visible?: { state: RoomState; markers: readonly Marker[] };
   private local?: LocalRoom;
   private expiry?: ReturnType<typeof setTimeout>;
@@ -123,6 +125,7 @@ export class RoomController implements ReactiveController {
       }
       return;
     }
+    const generation = ++this.generation;
     this.state = emptyRoomState();
     this.cachedAt = null;
     this.resyncing = false;
@@ -136,7 +139,7 @@ export class RoomController implements ReactiveController {
     }
     const target = next!;
     const subscribe = (): void => {
-      if (this.target !== target) return; // retargeted meanwhile
+      if (generation !== this.generation) return; // retargeted meanwhile
       this.stopRoom = this.lease!.connection.subscribe(target.room, {
         onMessage: (message) => this.receive(message),
         position: () => (this.state.epoch === null ? undefined : { epoch: this.state.epoch, since: this.state.seq }),
@@ -149,9 +152,9 @@ export class RoomController implements ReactiveController {
       // it, briefly, to resume from its seq.
       const read = loadLocal().then(() => {
         this.openLocal();
-        return this.target === target ? this.local?.read() : undefined;
+        return generation === this.generation ? this.local?.read() : undefined;
       }).then((cached) => {
-        if (cached && this.target === target && this.state.epoch === null) {
+        if (cached && generation === this.generation && this.state.epoch === null) {
           this.state = applySnapshot(this.state, cached);
           this.cachedAt = cached.savedAt;
           this.host.requestUpdate();

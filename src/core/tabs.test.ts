@@ -6,7 +6,7 @@ import { userKey } from '../net/jwt.js';
 import { RoomController } from '../controllers/room-controller.js';
 // Loaded by the controller on demand; loaded here first so that its import resolves within one `advance()`.
 import '../cache/local-room.js';
-import { FakeSocket, advance, fakeHost, flush, installFakes } from '../test/fake-socket.js';
+import { FakeSocket, advance, fakeHost, installFakes } from '../test/fake-socket.js';
 
 let serial = 0;
 
@@ -27,7 +27,9 @@ async function twoTabs() {
   socket.open();
   socket.receive({ type: 'welcome', protocol: 1, user: { id: 'me', name: 'Ana' } });
   socket.receive({ type: 'snapshot', room: 'r', epoch: 'e1', seq: 5, markers: [] });
-  await flush(); // the tab channel (cache/local-room.js, loaded on demand) opens
+  // The tab channel (cache/local-room.js, loaded on demand) opens in both.
+  const opened = (t: { controller: RoomController }) => !!(t.controller as unknown as { local?: unknown }).local;
+  await until(() => opened(a) && opened(b));
   return { a, b, socket };
 }
 
