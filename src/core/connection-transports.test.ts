@@ -30,6 +30,17 @@ class FakeEventSource {
 
 const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
 
+/** Every connection a test made, closed after it (a failed test must not leave one reconnecting). */
+const connections: Connection[] = [];
+function made(options: ConstructorParameters<typeof Connection>[0]): Connection {
+  const connection = new Connection(options);
+  connections.push(connection);
+  return connection;
+}
+afterEach(() => {
+  for (const connection of connections.splice(0)) connection.close();
+});
+
 describe('Connection, transport auto', () => {
   let httpUp = true;
   let refusedWith = 200;
@@ -59,7 +70,7 @@ describe('Connection, transport auto', () => {
   }
 
   it('falls back to SSE when upgrades fail while HTTP answers, then switches back when a probe gets through', async () => {
-    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', webSocketRetryMs: 60_000, maxDelayMs: 1000, livenessMs: 120_000 });
+    const connection = made({ server: 'http://chat.test', tenant: 'demo', webSocketRetryMs: 60_000, maxDelayMs: 1000, livenessMs: 120_000 });
     const states: string[] = [];
     connection.listen({ onState: (s) => states.push(`${s}/${connection.transport}`) });
     connection.subscribe('r', { onMessage: () => {}, position: () => ({ epoch: 'e1', since: 3 }) });
@@ -92,7 +103,7 @@ describe('Connection, transport auto', () => {
 
   it('stays on WebSocket, reconnecting, when HTTP fails too (a server that is down)', async () => {
     httpUp = false;
-    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', maxDelayMs: 1000 });
+    const connection = made({ server: 'http://chat.test', tenant: 'demo', maxDelayMs: 1000 });
     for (let i = 0; i < 6; i++) await failWebSocket();
     assert.equal(FakeEventSource.instances.length, 0);
     assert.equal(connection.state, 'reconnecting');
@@ -101,14 +112,14 @@ describe('Connection, transport auto', () => {
   });
 
   it('never falls back with transport="websocket"', async () => {
-    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', transport: 'websocket', maxDelayMs: 1000 });
+    const connection = made({ server: 'http://chat.test', tenant: 'demo', transport: 'websocket', maxDelayMs: 1000 });
     for (let i = 0; i < 6; i++) await failWebSocket();
     assert.equal(FakeEventSource.instances.length, 0);
     connection.close();
   });
 
   it('SSE: one stream for all rooms, opened afresh with current positions when rooms change and after an error', async () => {
-    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', transport: 'sse', token: 'x.eyJzdWIiOiJ1MSIsIm5hbWUiOiJCaWEifQ.y' });
+    const connection = made({ server: 'http://chat.test', tenant: 'demo', transport: 'sse', token: 'x.eyJzdWIiOiJ1MSIsIm5hbWUiOiJCaWEifQ.y' });
     let since = 3;
     connection.subscribe('a', { onMessage: (m) => 'seq' in m && m.type !== 'subscribed' && (since = m.seq), position: () => ({ epoch: 'e1', since }) });
     await advance();
@@ -136,7 +147,7 @@ describe('Connection, transport auto', () => {
 
   it('SSE: a stream refused for its token reports unauthorized/auth and stops', async () => {
     refusedWith = 401;
-    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', transport: 'sse', token: 'expired' });
+    const connection = made({ server: 'http://chat.test', tenant: 'demo', transport: 'sse', token: 'expired' });
     const errors: string[] = [];
     connection.listen({ onError: (e, action) => errors.push(`${e.code}/${action}`) });
     connection.subscribe('a', { onMessage: () => {}, position: () => undefined });

@@ -14,7 +14,7 @@ const op = (broadcastId: string) =>
 
 /** A connection and the socket reconnecting-websocket made for it (after its first, immediate, timer). */
 async function connect(options: Partial<ConstructorParameters<typeof Connection>[0]> = {}): Promise<{ connection: Connection; socket: FakeSocket }> {
-  const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', ackTimeoutMs: 50, ...options });
+  const connection = made({ server: 'http://chat.test', tenant: 'demo', ackTimeoutMs: 50, ...options });
   await advance();
   const socket = FakeSocket.instances.at(-1)!;
   assert.ok(socket, 'no socket made');
@@ -25,6 +25,17 @@ function openWith(socket: FakeSocket): void {
   socket.open();
   socket.receive(welcome);
 }
+
+/** Every connection a test made, closed after it (a failed test must not leave one reconnecting). */
+const connections: Connection[] = [];
+function made(options: ConstructorParameters<typeof Connection>[0]): Connection {
+  const connection = new Connection(options);
+  connections.push(connection);
+  return connection;
+}
+afterEach(() => {
+  for (const connection of connections.splice(0)) connection.close();
+});
 
 describe('Connection', () => {
   beforeEach(installFakes);

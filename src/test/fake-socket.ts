@@ -64,9 +64,13 @@ export function installFakes(): void {
   mock.timers.enable({ apis: ['setTimeout'] });
 }
 
-/** Lets promises and immediates run (setImmediate is not mocked). */
+/**
+ * Lets promises and immediates run (setImmediate is not mocked) for a few real milliseconds: enough for a dynamic
+ * `import()` of a module already loaded, which goes through tsx's loader, to resolve.
+ */
 export async function flush(): Promise<void> {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+  const until = Date.now() + 5;
+  for (let i = 0; i < 10 || Date.now() < until; i++) await new Promise((r) => setImmediate(r));
 }
 
 /** Advances the mocked clock by `ms` and lets what it started run (e.g. reconnecting-websocket's next socket). */
