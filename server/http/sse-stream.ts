@@ -64,7 +64,8 @@ export class SseStream implements ClientConnection {
     };
   }
 
-  private send(message: ServerMessage, id?: string): void {
+  /** Sends one protocol message as one SSE event (with `id` on events and snapshots). */
+  send(message: ServerMessage, id?: string): void {
     if (this.closed) return;
     // JSON.stringify never emits raw newlines, so `data:` is one line; ids are checked to hold none either.
     const frame = `${id && !/[\r\n]/.test(id) ? `id: ${id}\n` : ''}event: ${message.type}\ndata: ${JSON.stringify(message)}\n\n`;

@@ -238,8 +238,10 @@ export class RoomController implements ReactiveController {
     if (this.local?.id === JSON.stringify(key)) return;
     this.local?.close();
     this.local = undefined;
-    if (localModule) this.local = new localModule.LocalRoom(key, (m) => this.fromTab(m));
-    else void loadLocal().then(() => this.openLocal());
+    if (!localModule) return void loadLocal().then(() => this.openLocal());
+    this.local = new localModule.LocalRoom(key, (m) => this.fromTab(m));
+    // What the server confirmed before this copy opened (the module came after the snapshot) is saved now.
+    if (this.state.epoch !== null && this.cachedAt === null) this.local.save(this.state);
   }
 
   private attach(target: RoomTarget): void {

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { Connection } from '../net/connection.js';
-import { FakeSocket, advance, flush, installFakes } from '../test/fake-socket.js';
+import { FakeSocket, advance, flush, installFakes, store } from '../test/fake-socket.js';
 // Loaded by the connection on demand; loaded here first so that its import resolves within one `advance()`.
 import '../net/transport-sse.js';
 
@@ -143,6 +143,25 @@ describe('Connection, transport auto', () => {
     assert.notEqual(third, second);
     assert.deepEqual(third.url.searchParams.getAll('sub'), ['a@e1:4', 'b']);
     connection.close();
+  });
+
+  it("SSE: keeps the guest token the server renews in the stream's welcome, and goes on with it", async () => {
+    const key = 'image-chat:guest:http://chat.test|demo';
+    store.set(key, 'x.eyJzdWIiOiJndWVzdDoxIiwibmFtZSI6IkFuYSJ9.old');
+    const connection = made({ server: 'http://chat.test', tenant: 'demo', transport: 'sse' });
+    const users: string[] = [];
+    connection.listen({ onUser: (u) => users.push(u.id) });
+    connection.subscribe('a', { onMessage: () => {}, position: () => undefined });
+    await advance();
+    const first = FakeEventSource.instances.at(-1)!;
+    assert.match(first.url.searchParams.get('token')!, /\.old$/);
+    first.onopen!();
+    first.emit('welcome', { type: 'welcome', protocol: 1, user: { id: 'guest:1', name: 'Ana' }, guestToken: 'x.eyJzdWIiOiJndWVzdDoxIiwibmFtZSI6IkFuYSJ9.new' });
+    assert.match(store.get(key)!, /\.new$/);
+    assert.deepEqual(users, ['guest:1']);
+    connection.subscribe('b', { onMessage: () => {}, position: () => undefined });
+    await flush();
+    assert.match(FakeEventSource.instances.at(-1)!.url.searchParams.get('token')!, /\.new$/);
   });
 
   it('SSE: a stream refused for its token reports unauthorized/auth and stops', async () => {
