@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ops, startTestServer, WsClient } from '../server/test/helpers.js';
 import { RoomClient, until, useNodeTransport } from '../server/test/support/room-client.js';
-import { startCuttableProxy } from '../test-support/cuttable-proxy.js';
+import { startTcpProxy } from '../test-support/tcp-proxy.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const MISSED = 1000;
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   try {
     for (let run = 0; run < RUNS * 2; run++) {
       const transport = run % 2 ? 'sse' : 'websocket';
-      const proxy = await startCuttableProxy(server.url);
+      const proxy = await startTcpProxy(server.url);
       const room = `bench-${randomUUID()}`;
       let openedAt = 0;
       let resyncedAt = 0;
