@@ -19,9 +19,9 @@ import { CloseCode, PROTOCOL_VERSION, isRoomEvent, type AckMessage, type ClientM
 import { Identity } from './identity.js';
 import { OpAcks } from './op-acks.js';
 import { connectionOptions, type ConnectionOptions, type ResolvedOptions } from './options.js';
-import { caughtUp, positions, subscribeFrame, type Rooms } from './room-subscriptions.js';
+import { positions, RoomSubscriptions } from './room-subscriptions.js';
 import { TransportChoice } from './transport-choice.js';
-import { clientError, type ClientError, type ConnectionState, type RoomMessage, type RoomSubscriber, type TransportName } from './types.js';
+import { clientError, type ClientError, type ConnectionState, type RoomSubscriber, type TransportName } from './types.js';
 
 // The package is CommonJS under Node (`module.exports = class`) and ESM in the bundle; its types say `export default`.
 type ReconnectingWebSocketClass = typeof ReconnectingWebSocketModule.default;
@@ -50,7 +50,7 @@ export class Connection {
   readonly options: ResolvedOptions;
 
   private readonly identity: Identity;
-  private readonly rooms: Rooms = new Map();
+  private readonly subscriptions: RoomSubscriptions;
   private readonly acks: OpAcks;
   private readonly listeners = new Set<ConnectionListener>();
   private readonly choice: TransportChoice;
@@ -63,15 +63,14 @@ export class Connection {
   /** The server's reason for the refusal whose close follows (sent as an `error` just before it). */
   private refusal?: string;
   private livenessTimer?: ReturnType<typeof setTimeout>;
-  /** Rooms whose messages made a subscriber throw, and how often in a row (spaces the fresh snapshots out). */
-  private readonly faults = new Map<string, number>();
 
   constructor(options: ConnectionOptions) {
     this.options = connectionOptions(options);
     const { server, tenant, token } = this.options;
     this.identity = new Identity(server, tenant, token);
     this.acks = new OpAcks({ options: this.options, token: () => this.identity.current(), resubscribe: (room) => this.resubscribe(room) }, this.options);
-    this.choice = new TransportChoice(this.options, this.identity, () => positions(this.rooms), () => this.socket?.reconnect());
+    this.subscriptions = new RoomSubscriptions((frame) => this.sendFrame(frame), this.acks);
+    this.choice = new TransportChoice(this.options, this.identity, () => positions(this.subscriptions.rooms), () => this.socket?.reconnect());
     globalThis.addEventListener?.('online', this.handleOnline);
     globalThis.addEventListener?.('offline', this.handleOffline);
     if (isOffline()) this.setState('offline');
@@ -107,24 +106,12 @@ export class Connection {
    * fresh snapshot (every subscriber receives it, which is harmless: a snapshot replaces confirmed state).
    */
   subscribe(room: string, subscriber: RoomSubscriber): () => void {
-    let set = this.rooms.get(room);
-    const first = !set;
-    if (!set) this.rooms.set(room, (set = new Set()));
-    set.add(subscriber);
-    this.sendFrame(first ? subscribeFrame(room, set) : { type: 'subscribe', room });
-    return () => {
-      const current = this.rooms.get(room);
-      if (!current?.delete(subscriber) || current.size > 0) return;
-      this.rooms.delete(room);
-      this.faults.delete(room);
-      this.acks.fail(room);
-      this.sendFrame({ type: 'unsubscribe', room });
-    };
+    return this.subscriptions.add(room, subscriber);
   }
 
   /** Asks again for a room from where its subscribers stand: after a gap in `seq`. */
   resubscribe(room: string): void {
-    if (this.rooms.has(room)) this.sendFrame(subscribeFrame(room, this.rooms.get(room)));
+    this.subscriptions.resubscribe(room);
   }
 
   /**
@@ -216,7 +203,7 @@ export class Connection {
       case 'ack':
       case 'error':
         if (message.broadcastId && this.acks.reply(message)) return;
-        if (message.type === 'error' && message.room) this.route(message.room, message);
+        if (message.type === 'error' && message.room) this.subscriptions.route(message.room, message);
         else if (message.type === 'error' && message.broadcastId === undefined) {
           // A refusal comes with its close (4401/4403) right after: reported once, then, with this message.
           if (message.code === 'unauthorized' || message.code === 'forbidden') this.refusal = message.message;
@@ -224,13 +211,13 @@ export class Connection {
         }
         return;
       case 'batch':
-        for (const event of message.events) this.route(event.room, event);
+        for (const event of message.events) this.subscriptions.route(event.room, event);
         return;
       case 'ping':
         return;
       default:
         // Everything else names its room (snapshot, subscribed, the room events; room-level messages added later).
-        if (isRoomEvent(message) || message.type === 'snapshot' || message.type === 'subscribed') this.route(message.room, message);
+        if (isRoomEvent(message) || message.type === 'snapshot' || message.type === 'subscribed') this.subscriptions.route(message.room, message);
     }
   }
 
@@ -245,36 +232,8 @@ export class Connection {
     this.transport = this.choice.attempt?.name ?? null;
     this.choice.welcomed(this.transport ?? 'websocket');
     // The SSE stream's URL carried the rooms; a WebSocket subscribes them now.
-    if (this.transport === 'websocket') for (const [room, subscribers] of this.rooms) this.sendFrame(subscribeFrame(room, subscribers), true);
+    if (this.transport === 'websocket') for (const frame of this.subscriptions.frames()) this.sendFrame(frame, true);
     this.setState('open');
-  }
-
-  /**
-   * Delivers a room message, then settles the ops it confirms (their event) or, after a resync, fails. A subscriber
-   * that throws is told (`internal`) and its room asked for afresh, rather than left on a state the fault broke.
-   */
-  private route(room: string, message: RoomMessage): void {
-    let faulted = false;
-    for (const subscriber of this.rooms.get(room) ?? []) {
-      try {
-        subscriber.onMessage(message);
-      } catch (error) {
-        faulted = true;
-        this.fault(room, subscriber, error);
-      }
-    }
-    // The room came back whole: the next fault, if any, starts the spacing afresh.
-    if (!faulted && (message.type === 'snapshot' || message.type === 'subscribed')) this.faults.delete(room);
-    this.acks.route(room, message, (m) => caughtUp(this.rooms.get(room), m));
-  }
-
-  private fault(room: string, subscriber: RoomSubscriber, error: unknown): void {
-    console.error(`image-chat: room ${room}:`, error);
-    subscriber.onFault?.(clientError('internal', `Something went wrong showing this room: ${String(error)}`));
-    const faults = (this.faults.get(room) ?? 0) + 1;
-    this.faults.set(room, faults);
-    // A fresh snapshot replaces what the fault left; should that fault too, the next asks come slower.
-    setTimeout(() => this.faults.has(room) && this.sendFrame({ type: 'subscribe', room }), Math.min(30_000, 250 * 2 ** (faults - 1)));
   }
 
   /** The current link is gone: nothing is open, and ops sent over it that await an ack are now lost. */
@@ -310,7 +269,7 @@ export class Connection {
   private alive(): void {
     clearTimeout(this.livenessTimer);
     // (An SSE link with no rooms has no stream, so no pings: nothing to judge by.)
-    this.livenessTimer = setTimeout(() => (this.transport !== 'sse' || this.rooms.size > 0) && this.socket?.reconnect(), this.options.livenessMs);
+    this.livenessTimer = setTimeout(() => (this.transport !== 'sse' || this.subscriptions.rooms.size > 0) && this.socket?.reconnect(), this.options.livenessMs);
   }
 
   private readonly handleOnline = (): void => {
