@@ -91,7 +91,8 @@ export class Connection {
     this.identity.setToken(token);
     if (this.refused) {
       this.refused = false;
-      this.start();
+      if (isOffline()) this.setState('offline'); // `online` starts it
+      else this.start();
     } else if (this.state === 'open') this.sendFrame({ type: 'auth', token });
   }
 

@@ -42,6 +42,8 @@ export class TransportChoice {
   private httpAnswered = 0;
   private sse?: { token?: string; user: User | null };
   private probeTimer?: ReturnType<typeof setTimeout>;
+  /** Counts `stop()`s: a probe from before one (still connecting, say) does nothing when it ends. */
+  private stops = 0;
   private SseSocket?: typeof SseSocket;
 
   constructor(
@@ -93,8 +95,10 @@ export class TransportChoice {
     else if (this.o.transport === 'auto') this.scheduleProbe();
   }
 
+  /** The connection stopped (or starts again): no probe until the next welcome over SSE. */
   stop(): void {
     clearTimeout(this.probeTimer);
+    this.stops++;
   }
 
   private open(url: string): Link {
@@ -115,6 +119,7 @@ export class TransportChoice {
   /** On SSE by fallback: now and then, see whether a WebSocket gets through; if it does, switch back. */
   private scheduleProbe(): void {
     clearTimeout(this.probeTimer);
+    const stops = this.stops;
     this.probeTimer = setTimeout(() => {
       if (!this.onSse) return;
       const probe = new (this.o.WebSocket ?? WebSocket)(webSocketUrl(this.o.server));
@@ -122,11 +127,12 @@ export class TransportChoice {
       probe.onopen = () => {
         probe.onclose = null;
         probe.close(CloseCode.normal);
+        if (stops !== this.stops) return;
         this.onSse = false;
         this.webSocketFailures = this.httpAnswered = 0;
         this.onWebSocketBack();
       };
-      probe.onclose = () => this.scheduleProbe();
+      probe.onclose = () => stops === this.stops && this.scheduleProbe();
     }, this.o.webSocketRetryMs);
   }
 }
