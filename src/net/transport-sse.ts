@@ -26,7 +26,10 @@ export interface SseContext {
   EventSource: EventSourceClass;
 }
 
-export class SseSocket extends EventTarget {
+type SocketEvent = { type: 'open' } | { type: 'message'; data: string } | { type: 'close'; code: number };
+type Listener = (event: SocketEvent) => void;
+
+export class SseSocket {
   /** reconnecting-websocket checks that its `WebSocket` class looks like one. */
   static readonly CLOSING = 2;
   readyState = 0;
@@ -36,11 +39,21 @@ export class SseSocket extends EventTarget {
   private queued = false;
   /** A `welcome` is owed: after `hello`, and after `auth` once the stream reopened with the new token. */
   private owesWelcome = false;
+  /** reconnecting-websocket's listeners, by event type (plain calls: no Event objects per message). */
+  private readonly listeners = new Map<string, Set<Listener>>();
 
   constructor(private readonly c: SseContext) {
-    super();
     // After the constructor returns, so that reconnecting-websocket has added its listeners.
     queueMicrotask(() => this.readyState === 0 && this.open());
+  }
+
+  addEventListener(type: SocketEvent['type'], listener: Listener): void {
+    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
+    this.listeners.get(type)!.add(listener);
+  }
+
+  removeEventListener(type: SocketEvent['type'], listener: Listener): void {
+    this.listeners.get(type)?.delete(listener);
   }
 
   send(data: string): void {
@@ -65,7 +78,7 @@ export class SseSocket extends EventTarget {
     this.readyState = 3;
     this.source?.close();
     // As a WebSocket does: the close event follows the call.
-    queueMicrotask(() => this.dispatchEvent(Object.assign(new Event('close'), { code })));
+    queueMicrotask(() => this.emit({ type: 'close', code }));
   }
 
   private open(): void {
@@ -88,7 +101,7 @@ export class SseSocket extends EventTarget {
       if (typeof data === 'string') {
         // A guest token the server renewed: the stream and POSTs go on with it.
         if (event.type === 'welcome') this.c.token = (JSON.parse(data) as { guestToken?: string }).guestToken ?? this.c.token;
-        return this.dispatchEvent(new MessageEvent('message', { data }));
+        return this.emit({ type: 'message', data });
       }
       if (event.type !== 'error') return;
       // The stream failed. Before it ever opened, ask why: EventSource hides the HTTP status.
@@ -104,7 +117,7 @@ export class SseSocket extends EventTarget {
   private opened(): void {
     if (this.readyState === 0) {
       this.readyState = 1;
-      this.dispatchEvent(new Event('open'));
+      this.emit({ type: 'open' });
     }
     if (this.owesWelcome) this.welcome();
   }
@@ -113,11 +126,15 @@ export class SseSocket extends EventTarget {
   private welcome(): void {
     this.owesWelcome = false;
     const welcome: ServerMessage = { type: 'welcome', protocol: PROTOCOL_VERSION, user: this.c.user ?? { id: '', name: '' } };
-    this.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(welcome) }));
+    this.emit({ type: 'message', data: JSON.stringify(welcome) });
   }
 
   private closed(code: number): void {
-    this.dispatchEvent(Object.assign(new Event('close'), { code }));
+    this.emit({ type: 'close', code });
+  }
+
+  private emit(event: SocketEvent): void {
+    for (const listener of this.listeners.get(event.type) ?? []) listener(event);
   }
 
   /** Why a stream was refused: 4401/4403 like a WebSocket close, 1006 when the server isn't answering. */
