@@ -7,14 +7,12 @@
  * Run with `npm run bench`. A script that prints numbers, not a test: nothing here asserts timing or size.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../protocol/index.js';
-import { startServer } from '../server/server.js';
+import { startTestServer } from '../server/test/helpers.js';
 
 const FRAME_BUDGET = 1024;
 const FRAME_AIM = 512;
@@ -53,8 +51,7 @@ function frameReader(socket: WebSocket) {
 }
 
 async function measureFrame(): Promise<{ bytes: number; frame: string; ackBytes: number }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'image-chat-bench-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' });
+  const server = await startTestServer();
   try {
     const socket = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws`);
     const next = frameReader(socket);
@@ -84,8 +81,7 @@ async function measureFrame(): Promise<{ bytes: number; frame: string; ackBytes:
     const raw = JSON.stringify(created.message);
     return { bytes: created.bytes, frame: raw, ackBytes: ack.bytes };
   } finally {
-    await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

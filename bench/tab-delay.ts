@@ -6,13 +6,10 @@
  *   - ack   : until tab A has the server's ack (the round trip)
  * Run: node --import tsx bench/tab-delay.ts [ops=50] [latency each way, ms=0]   (needs `npm run build` and Chrome/Chromium)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { startServer } from '../server/server.js';
+import { startTestServer } from '../server/test/helpers.js';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/chromium.js';
-import { latencyProxy } from '../e2e/support.js';
+import { startTcpProxy } from '../test-support/tcp-proxy.js';
 
 const OPS = Number(process.argv[2] ?? 50);
 /** Latency added each way by a TCP proxy in front of the server (ms), 0 for plain loopback. */
@@ -21,11 +18,10 @@ const LATENCY = Number(process.argv[3] ?? 0);
 type Win = Window & { __shown: Record<string, number>; __confirmed: Record<string, number>; __origin: Record<string, string> };
 type Chat = HTMLElement & { sync: { createMarker(x: number, y: number, text: string, id: string): Promise<{ ok: boolean }> } };
 
-const dataDir = mkdtempSync(join(tmpdir(), 'image-chat-bench-'));
-const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' });
+const server = await startTestServer();
 // Both tabs count as foreground: a background tab's throttling would measure Chromium's scheduler, not us.
 const FOREGROUND = ['--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'];
-const network = LATENCY > 0 ? await latencyProxy(server, LATENCY) : { url: server.url, close() {} };
+const network = LATENCY > 0 ? await startTcpProxy(server.url, { latencyMs: LATENCY }) : { url: server.url, close: async () => {} };
 const browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS, ...FOREGROUND], headless: true });
 
 async function open(): Promise<Page> {
@@ -99,7 +95,6 @@ try {
   console.log(`  ops whose event beat the tab message:    ${late} of ${OPS}`);
 } finally {
   await browser.close();
-  network.close();
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await network.close();
+  await server.stop();
 }

@@ -6,7 +6,8 @@
  * Needs `npm run build` (the page loads dist/image-chat.js, served here by the static server) and Chrome or Chromium.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -24,9 +25,10 @@ function staticSite(chatUrl: string): Promise<{ url: string; server: HttpServer 
  style="display:block;width:800px"></image-chat></body></html>`;
   const files: Record<string, [string, string | Buffer]> = {
     '/': ['text/html', page],
-    '/dist/image-chat.js': ['text/javascript', readFileSync(BUNDLE)],
     '/shot.svg': ['image/svg+xml', IMAGE],
   };
+  // The bundle and the chunks it loads beside it (the panels, the saved copy, …): the host serves the dist folder.
+  for (const file of readdirSync(dirname(BUNDLE))) if (file.endsWith('.js')) files[`/dist/${file}`] = ['text/javascript', readFileSync(join(dirname(BUNDLE), file))];
   const server = createServer((req, res) => {
     const file = files[new URL(req.url ?? '/', 'http://x').pathname];
     res.writeHead(file ? 200 : 404, { 'content-type': file?.[0] ?? 'text/plain', 'cache-control': 'no-store' });

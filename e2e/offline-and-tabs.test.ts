@@ -11,7 +11,6 @@ import type { Browser, Page } from 'playwright-core';
 import {
   FIRST_ROOM,
   firstChat,
-  latencyProxy,
   launch,
   markersOf,
   placeMarker,
@@ -24,6 +23,7 @@ import {
   waitOpen,
   type Server,
 } from './support.js';
+import { startTcpProxy } from '../test-support/tcp-proxy.js';
 
 describe('offline and other tabs on the demo page', () => {
   let server: Server;
@@ -91,7 +91,7 @@ describe('offline and other tabs on the demo page', () => {
   it('shows a change made in one tab in the other, reported with origin "tab"', { timeout: 60_000 }, async () => {
     // Through 40 ms of latency each way, as on any real network: on bare loopback the server's echo sometimes beats
     // the browser's own hop between tabs, and the change would (correctly) be reported as 'remote'.
-    const network = await latencyProxy(server, 40);
+    const network = await startTcpProxy(server.url, { latencyMs: 40 });
     const context = await recordingContext(browser);
     // One after the other: the first tab's welcome stores the guest token the second then uses (one user, two tabs).
     const first = await open(await context.newPage(), network.url);
@@ -110,6 +110,6 @@ describe('offline and other tabs on the demo page', () => {
     assert.equal(await markersOf(firstChat(second)).count(), before + 1, 'shown once: the tab entry and its event do not double');
     assert.equal((await seen(second)).filter((e) => e.type === 'change').length, 1, 'reported once');
     await context.close();
-    network.close();
+    await network.close();
   });
 });

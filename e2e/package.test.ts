@@ -94,7 +94,9 @@ describe('the packed tarball', () => {
     assert.ok(element, 'the manifest declares <image-chat>');
     const names = (list: { name: string }[]) => list.map((item) => item.name);
     assert.deepEqual(names(element.attributes), ['src', 'alt', 'room', 'server', 'tenant', 'token', 'locale', 'readonly', 'transport']);
-    const publicMembers = element.members.filter((m: { kind: string; privacy?: string; static?: boolean }) => m.kind === 'field' && !m.privacy && !m.static);
+    const publicMembers = element.members.filter(
+      (m: { kind: string; privacy?: string; static?: boolean }) => m.kind === 'field' && (m.privacy ?? 'public') === 'public' && !m.static,
+    );
     assert.deepEqual(names(publicMembers), names(element.attributes));
     assert.deepEqual(names(element.events), ['image-chat-connection', 'image-chat-change', 'image-chat-error']);
     assert.deepEqual(element.events.map((e: { type: { text: string } }) => e.type.text), ['CustomEvent<ConnectionDetail>', 'CustomEvent<ChangeDetail>', 'CustomEvent<ErrorDetail>']);

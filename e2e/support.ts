@@ -1,23 +1,20 @@
 /**
- * What the end-to-end tests of other tabs, offline and the cache share: the real server on port 0 with a temporary
- * data directory, Chromium, a page-side log of the element's events, and placing a marker as a user would.
+ * What the end-to-end tests share: the real server on port 0 with a temporary data directory, Chromium, a page-side
+ * log of the element's events, and placing a marker as a user would.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createTcpServer, connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { Marker } from '../protocol/index.js';
-import { startServer } from '../server/server.js';
+import { startTestServer, type TestServer } from '../server/test/helpers.js';
 import { CHROMIUM_ARGS, findChromium } from './chromium.js';
 
 export const BUNDLE = fileURLToPath(new URL('../dist/image-chat.js', import.meta.url));
 /** The room of the demo page's first image (demo/index.html). */
 export const FIRST_ROOM = 'northwind-home-v3';
 
-export type Server = Awaited<ReturnType<typeof startServer>>;
+export type Server = TestServer;
 
 /** One `image-chat-*` event as the page saw it: its type without the prefix, and its detail. */
 export interface SeenEvent {
@@ -30,10 +27,13 @@ export interface SeenEvent {
   state?: string;
 }
 
-/** Starts the image-chat server on a port (0: any) over a data directory (a fresh temporary one by default). */
-export async function startChat(port = 0, dataDir = mkdtempSync(join(tmpdir(), 'image-chat-e2e-'))): Promise<{ server: Server; dataDir: string }> {
-  const server = await startServer({ port, host: '127.0.0.1', dataDir, logLevel: 'silent' });
-  return { server, dataDir };
+/**
+ * Starts the image-chat server on a port (0: any) over a data directory (a fresh temporary one by default), with
+ * the tests' one `startTestServer`. `server.close()` keeps the data (a restart reuses it); `removeDir` removes it.
+ */
+export async function startChat(port = 0, dataDir?: string): Promise<{ server: Server; dataDir: string }> {
+  const server = await startTestServer({ port, ...(dataDir ? { dataDir } : {}) });
+  return { server, dataDir: server.dataDir };
 }
 
 export function removeDir(dir: string | undefined): void {
@@ -115,34 +115,4 @@ export async function serverMarkers(server: Server, room: string): Promise<Marke
   const response = await fetch(`${server.url}/api/rooms/${encodeURIComponent(room)}/markers?tenant=demo`);
   assert.equal(response.status, 200);
   return ((await response.json()) as { markers: Marker[] }).markers;
-}
-
-/**
- * A TCP proxy that delays every chunk by `ms` each way: a network with latency in front of a server on loopback
- * (where a round trip takes a millisecond or two, faster than some browser-internal hops). HTTP and WebSocket pass.
- */
-export function latencyProxy(target: Server, ms: number): Promise<{ url: string; close(): void }> {
-  const sockets = new Set<Socket>();
-  const proxy = createTcpServer((client) => {
-    const upstream = connect(target.port, '127.0.0.1');
-    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
-      sockets.add(from);
-      from.on('data', (chunk) => setTimeout(() => to.writable && to.write(chunk), ms));
-      from.on('end', () => setTimeout(() => to.end(), ms));
-      from.on('error', () => to.destroy());
-      from.on('close', () => sockets.delete(from));
-    }
-  });
-  return new Promise((resolve) =>
-    proxy.listen(0, '127.0.0.1', () => {
-      const { port } = proxy.address() as { port: number };
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close() {
-          for (const socket of sockets) socket.destroy();
-          proxy.close();
-        },
-      });
-    }),
-  );
 }

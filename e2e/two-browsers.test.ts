@@ -6,24 +6,10 @@
  * Needs `npm run build` (the page loads dist/image-chat.js) and Chrome or Chromium (CHROME_PATH, or the usual paths).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { startServer } from '../server/server.js';
-import { CHROMIUM_ARGS, findChromium } from './chromium.js';
-import { clickToPlace } from './support.js';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { clickToPlace, FIRST_ROOM, firstChat, launch, removeDir, startChat, type Server } from './support.js';
 
-const BUNDLE = fileURLToPath(new URL('../dist/image-chat.js', import.meta.url));
-/** The room of the demo page's first image (demo/index.html). */
-const FIRST_ROOM = 'northwind-home-v3';
-
-type Server = Awaited<ReturnType<typeof startServer>>;
-
-/** The first `<image-chat>` on the page; locators chained from it pierce its open shadow root. */
-const firstChat = (page: Page): Locator => page.locator('image-chat').first();
 
 /**
  * Opens the demo page in a fresh context (its own storage: a different guest) and resolves once the first
@@ -74,16 +60,14 @@ describe('two browsers on the demo page', () => {
   const errors: string[] = [];
 
   before(async () => {
-    assert.ok(existsSync(BUNDLE), 'dist/image-chat.js is missing: run `npm run build` before the end-to-end tests');
-    dataDir = mkdtempSync(join(tmpdir(), 'image-chat-e2e-'));
-    server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' });
-    browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
+    ({ server, dataDir } = await startChat());
+    browser = await launch();
   });
 
   after(async () => {
     await browser?.close();
     await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    removeDir(dataDir);
   });
 
   it('shows a marker placed by clicking in one browser in the other, with its comment', { timeout: 60_000 }, async () => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: everything CI checks, in order, stopping at the first failure.
-#   build → type-check → unit (pure cores) → server (protocol, real ws clients) → browser (element in Chromium)
+#   build → type-check (tsconfig.json: the element, DOM; tsconfig.server.json: server and tools, no DOM) → unit (pure cores) → server (protocol, real ws clients) → browser (element in Chromium)
 #   → e2e (two browsers on the demo page)
 # The browser stages need Chrome or Chromium: CHROME_PATH, else the usual install paths (scripts/find-chromium.mjs).
 set -euo pipefail
@@ -45,7 +45,7 @@ stage() {
 }
 
 stage build      npm run --silent build
-stage typecheck  npx tsc --noEmit -p tsconfig.json
+stage typecheck  npm run --silent typecheck   # the element with the DOM's types; the server and tools without
 stage unit       npm run --silent test:unit
 stage server     npm run --silent test:server
 stage browser    npm run --silent test:browser

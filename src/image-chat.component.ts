@@ -1,20 +1,17 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import type { Comment, Marker } from '../protocol/index.js';
+import { adoptStyles, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { Marker } from '../protocol/index.js';
 import { percentToPoint } from './core/coordinates.js';
 import { mayModify } from './core/rights.js';
 import { LayoutController } from './controllers/layout-controller.js';
 import { PlacementController } from './controllers/placement-controller.js';
 import { PanelController } from './controllers/panel-controller.js';
 import { RoomController } from './controllers/room-controller.js';
-import { composer } from './components/composer.js';
 import { markerPins } from './components/marker-pins.js';
-import { panel, thread } from './components/thread.js';
-import { resolveLocale, stringsFor } from './i18n/index.js';
+import { loadStrings, resolveLocale, stringsFor } from './i18n/index.js';
+import { TRANSPORTS } from './net/options.js';
 import type { TransportPreference } from './net/types.js';
 import { styles } from './image-chat.styles.js';
 
-const TRANSPORTS: readonly TransportPreference[] = ['auto', 'websocket', 'sse'];
 
 /**
  * Conversations pinned on an image: click the picture to place a marker and discuss that spot; everyone viewing the
@@ -52,32 +49,50 @@ const TRANSPORTS: readonly TransportPreference[] = ['auto', 'websocket', 'sse'];
  */
 export class ImageChat extends LitElement {
   static override styles = styles;
+  // Declared here rather than with decorators: the same reactive properties, without the decorators' code in the bundle.
+  static override properties = {
+    src: {},
+    alt: {},
+    room: {},
+    server: {},
+    tenant: {},
+    token: {},
+    locale: {},
+    readonly: { type: Boolean, reflect: true },
+    transport: {},
+    liveText: { state: true },
+    slottedImage: { state: true },
+    now: { state: true },
+    ui: { state: true },
+  };
 
   /** The image URL. A slotted `<img>` child is used instead when present. */
-  @property() src = '';
+  src = '';
   /** The image's text alternative. */
-  @property() alt = '';
+  alt = '';
   /** The conversation key; defaults to the `src` attribute as written (or the slotted image's). */
-  @property() room?: string;
+  room?: string;
   /** Base URL of the image-chat server; defaults to the page's origin. */
-  @property() server?: string;
+  server?: string;
   /** Tenant id. */
-  @property() tenant = 'demo';
+  tenant = 'demo';
   /** A signed user token from the host site's backend; without one the user is a guest. */
-  @property() token?: string;
+  token?: string;
   /** UI language (`en`, `pt-BR`); defaults to the browser's. */
-  @property() locale?: string;
+  locale?: string;
   /** View markers and threads only. */
-  @property({ type: Boolean, reflect: true }) readonly = false;
+  readonly = false;
   /**
    * `auto` (WebSocket; SSE + HTTP POST when WebSocket is blocked but HTTP gets through), `websocket` or `sse`.
    * Read when the element first connects: elements sharing a connection use the first one's.
    */
-  @property() transport: TransportPreference = 'auto';
+  transport: TransportPreference = 'auto';
 
-  @state() private liveText = '';
-  @state() private slottedImage: HTMLImageElement | null = null;
-  @state() private now = Date.now();
+  private liveText = '';
+  private slottedImage: HTMLImageElement | null = null;
+  private now = Date.now();
+  /** The panels (components/panels.ts), a chunk of their own: loaded when the element connects. */
+  private ui?: typeof import('./components/panels.js');
 
 
   private readonly sync = new RoomController(this, () => {
@@ -91,16 +106,24 @@ export class ImageChat extends LitElement {
   );
   private readonly placement = new PlacementController(this, {
     geometry: () => this.layout.refresh(),
-    canPlace: () => !this.locked && this.sync.ready,
+    canPlace: () => !this.locked && this.sync.ready && !!this.ui,
     onPlace: (x, y, source) => this.panels.place(x, y, source),
     onMove: (id, x, y) => void this.sync.moveMarker(id, x, y).then((r) => this.panels.report(r)),
+    onMoveEnd: (id) => void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`.marker[data-marker-id="${CSS.escape(id)}"]`)?.focus()),
   });
-  private readonly panels = new PanelController(this, this.sync, () => this.strings, () => this.locked);
+  private readonly panels = new PanelController(this, this.sync, () => this.strings, () => this.locked, (m) => this.placement.startMove(m.id, m.x, m.y));
   private clock?: ReturnType<typeof setInterval>;
 
   override connectedCallback(): void {
     this.slottedImage = this.querySelector(':scope > img');
     super.connectedCallback();
+    if (!this.ui) {
+      void import('./components/panels.js').then((ui) => {
+        // The panels' styles join the element's (after them: they style only the panels).
+        adoptStyles(this.renderRoot as ShadowRoot, [...ImageChat.elementStyles, ui.panelStyles]);
+        this.ui = ui;
+      });
+    }
     // Relative times ("3 minutes ago") age while the page stays open.
     this.clock = setInterval(() => (this.now = Date.now()), 30_000);
   }
@@ -133,91 +156,11 @@ export class ImageChat extends LitElement {
   }
 
   private get strings() {
-    return stringsFor(resolveLocale(this.locale));
-  }
-
-  /** Where a panel goes: beside its point, flipped to stay inside the element. Full-screen on phones (CSS). */
-  private panelStyle(x: number, y: number): string {
-    const g = this.layout.geometry;
-    if (!g) return '';
-    const p = percentToPoint({ x, y }, g.content);
-    const width = Math.min(320, g.stage.width);
-    const gap = 22;
-    let left = p.x + gap;
-    if (left + width > g.stage.width) left = p.x - gap - width;
-    left = Math.max(0, Math.min(left, g.stage.width - width));
-    // In the lower half the panel grows upwards, so it stays over the picture instead of hanging below it.
-    if (p.y > g.stage.height / 2) return `left:${left}px;bottom:${Math.max(0, g.stage.height - p.y - 24)}px`;
-    return `left:${left}px;top:${Math.max(0, p.y - 24)}px`;
-  }
-
-  private renderDraft(): TemplateResult | typeof nothing {
-    const { layout, panels } = this;
-    const { draft } = panels;
-    if (!draft || !layout.geometry) return nothing;
-    const s = this.strings;
-    const p = percentToPoint(draft, layout.geometry.content);
-    const body = composer({
-      id: 'draft-text',
-      value: panels.draftText,
-      label: s.commentLabel,
-      placeholder: s.commentPlaceholder,
-      submitLabel: s.submitNew,
-      strings: s,
-      error: panels.errors.draft,
-      onRetry: panels.canRetry ? () => void panels.retry() : undefined,
-      onInput: (v) => panels.set({ draftText: v }),
-      onSubmit: () => void panels.submitDraft(),
-      onCancel: () => panels.cancelDraft(),
-    });
-    return html`<div class="draft-pin" style=${`left:${p.x}px;top:${p.y}px`}></div>
-      ${panel({
-        id: 'draft',
-        title: s.newThreadTitle,
-        style: this.panelStyle(draft.x, draft.y),
-        onKeydown: panels.onKeydown,
-        body,
-        onClose: () => panels.cancelDraft(),
-        closeLabel: s.close,
-      })}`;
-  }
-
-  private renderThread(markers: readonly Marker[]): TemplateResult | typeof nothing {
-    const { panels, sync } = this;
-    const index = markers.findIndex((m) => m.id === panels.openId);
-    if (index < 0 || !this.layout.geometry) return nothing;
-    const marker = markers[index];
-    return thread(
-      {
-        marker,
-        number: index + 1,
-        strings: this.strings,
-        locale: resolveLocale(this.locale),
-        now: this.now,
-        user: this.sync.user,
-        readonly: this.locked,
-        replyText: panels.replyText,
-        editing: panels.editing,
-        errors: panels.errors,
-        onRetry: panels.canRetry ? () => void panels.retry() : undefined,
-        onClose: () => panels.close(),
-        onReplyInput: (v) => panels.set({ replyText: v }),
-        onReply: () => void panels.reply(marker),
-        onEditStart: (c: Comment) => panels.startEdit(c.id, c.text),
-        onEditInput: (v) => panels.set({ editing: panels.editing && { ...panels.editing, text: v } }),
-        onEditSave: () => void panels.saveEdit(marker),
-        onEditCancel: () => panels.set({ editing: null }),
-        onDeleteComment: (c: Comment) => void panels.threadOp(marker, () => sync.deleteComment(marker.id, c.id)),
-        onResolve: (resolved) => void panels.threadOp(marker, () => sync.resolveMarker(marker.id, resolved)),
-        onDeleteMarker: () => {
-          panels.close();
-          void panels.threadOp(marker, () => sync.deleteMarker(marker.id));
-        },
-      },
-      `thread-${index}`,
-      this.panelStyle(marker.x, marker.y),
-      panels.onKeydown,
-    );
+    const locale = resolveLocale(this.locale);
+    const strings = stringsFor(locale);
+    // Not here yet (pt-BR comes as a chunk of its own): English meanwhile, then the language asked for.
+    if (locale !== 'en' && strings === stringsFor('en')) void loadStrings(locale).then(() => this.requestUpdate());
+    return strings;
   }
 
   protected override render(): TemplateResult {
@@ -262,15 +205,35 @@ export class ImageChat extends LitElement {
             onPointerCancel: this.placement.handleMarkerPointerCancel,
           })}
         </div>
-        ${placing ? html`<div class="hint" aria-hidden="true">${s.placingHint}</div>` : nothing}
-        ${this.renderDraft()} ${this.renderThread(markers)}
+        ${placing
+          ? html`<div class="hint" aria-hidden="true">${placing.markerId ? s.movingHint : s.placingHint}</div>`
+          : this.locked
+            ? nothing
+            : html`<div class="hint focus-hint" aria-hidden="true">${s.focusHint}</div>`}
+        ${this.renderPanels(markers)}
         <div part="status" class=${`status ${connection}`} role="status" aria-live="polite">${this.statusText()}</div>
         ${this.panels.errors.general
           ? html`<div part="status" class="status closed" role="alert">${this.panels.errors.general}</div>`
           : nothing}
       </div>
-      <div class="visually-hidden" aria-live="polite">${placing ? s.placingHint : this.liveText}</div>
+      <div class="visually-hidden" aria-live="polite">${placing ? (placing.markerId ? s.movingHint : s.placingHint) : this.liveText}</div>
     `;
+  }
+
+  private renderPanels(markers: readonly Marker[]): TemplateResult | typeof nothing {
+    const { ui } = this;
+    if (!ui) return nothing;
+    const view = {
+      panels: this.panels,
+      sync: this.sync,
+      strings: this.strings,
+      locale: resolveLocale(this.locale),
+      now: this.now,
+      user: this.sync.user,
+      locked: this.locked,
+      geometry: this.layout.geometry,
+    };
+    return html`${ui.draftPanel(view)} ${ui.threadPanel(view, markers)}`;
   }
 
   /** Nothing while connected; otherwise the connection state, or that the markers shown are a saved copy. */

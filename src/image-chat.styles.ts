@@ -1,9 +1,8 @@
 /**
  * Styles of `<image-chat>`: themable through the custom properties on `:host` and the `::part()`s. The thread panel's
- * own rules live in `components/panel.styles.ts`; the order of the array is the cascade order.
+ * own rules live in `components/panel.styles.ts` (loaded with the panels); the order of the array is the cascade order.
  */
 import { css } from 'lit';
-import { panelStyles } from './components/panel.styles.js';
 
 /** The host, the picture and its markers, the keyboard crosshair. */
 const stageStyles = css`
@@ -198,6 +197,14 @@ const statusStyles = css`
     text-align: center;
   }
 
+  /* The picture's keyboard hint: visible only while it has keyboard focus (a sighted keyboard user sees what to do). */
+  .focus-hint {
+    display: none;
+  }
+  .surface:focus-visible ~ .focus-hint {
+    display: block;
+  }
+
   .visually-hidden {
     position: absolute;
     width: 1px;
@@ -215,4 +222,5 @@ const statusStyles = css`
   }
 `;
 
-export const styles = [stageStyles, panelStyles, statusStyles];
+/** The element's own styles; the panels' (components/panel.styles.ts) come with their chunk and follow these. */
+export const styles = [stageStyles, statusStyles];

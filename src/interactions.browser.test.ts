@@ -112,27 +112,30 @@ describe('<image-chat> interactions', () => {
     }
   });
 
-  it('shares one connection between elements with the same server, tenant and token', async () => {
+  it('shares one connection between elements with the same server, tenant and token, and only between those', async () => {
+    const url = await serverUrl();
+    // A token-less element first: its connection (new or shared with earlier tests) must not be the token's.
+    await chat(uniqueRoom());
+    // A token no other test has: the connection for it can only be new.
+    const { token, user } = (await (await fetch(`${url}/api/guest?tenant=demo`, { method: 'POST' })).json()) as { token: string; user: { id: string } };
     const sockets: string[] = [];
     const Original = window.WebSocket;
     window.WebSocket = class extends Original {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
-        sockets.push(String(url));
+      constructor(socketUrl: string | URL, protocols?: string | string[]) {
+        super(socketUrl, protocols);
+        sockets.push(String(socketUrl));
       }
     } as typeof WebSocket;
     try {
-      const url = await serverUrl();
-      const tenant = 'demo'; // a fresh token-less key: use a server URL form no other test used
-      const server = `${url}/`;
       const wrapper = await fixture(html`<div>
-        <image-chat src=${testImage()} room=${uniqueRoom()} server=${server} tenant=${tenant}></image-chat>
-        <image-chat src=${testImage()} room=${uniqueRoom()} server=${server} tenant=${tenant}></image-chat>
+        <image-chat src=${testImage()} room=${uniqueRoom()} server=${url} .token=${token}></image-chat>
+        <image-chat src=${testImage()} room=${uniqueRoom()} server=${url} .token=${token}></image-chat>
       </div>`);
-      const [a, b] = wrapper.querySelectorAll('image-chat');
-      await waitForReady(a);
-      await waitForReady(b);
-      expect(sockets.filter((s) => s.startsWith(url.replace('http', 'ws')))).to.have.length.at.most(1);
+      const elements = [...wrapper.querySelectorAll('image-chat')];
+      for (const el of elements) await waitForReady(el);
+      // Exactly one new socket, for both; and both act as the token's user (not as the token-less element's).
+      expect(sockets.filter((s) => s.startsWith(url.replace('http', 'ws')))).to.have.length(1);
+      for (const el of elements) expect((el as unknown as { sync: { user: { id: string } | null } }).sync.user?.id).to.equal(user.id);
     } finally {
       window.WebSocket = Original;
     }
@@ -169,17 +172,20 @@ describe('<image-chat> interactions', () => {
     const raw = await RawClient.connect();
     const roomA = uniqueRoom();
     const roomB = uniqueRoom();
-    await raw.createMarker(roomA, 10, 10, 'In A');
-    await raw.createMarker(roomB, 80, 80, 'In B 1');
-    await raw.createMarker(roomB, 70, 70, 'In B 2');
+    // Both rooms at the same seq: an event of the old room, were it still heard, would be next in line for the new.
+    await raw.createMarker(roomA, 10, 10, 'In A 1');
+    await raw.createMarker(roomA, 20, 10, 'In A 2');
+    const inB = [await raw.createMarker(roomB, 80, 80, 'In B 1'), await raw.createMarker(roomB, 70, 70, 'In B 2')];
     const el = await chat(roomA);
-    await waitForMarkers(el, 1);
-    el.room = roomB;
     await waitForMarkers(el, 2);
-    await raw.createMarker(roomA, 20, 20, 'Late in A');
-    await raw.createMarker(roomB, 60, 60, 'Late in B');
-    await waitForMarkers(el, 3);
-    expect(markerButtons(el).map((b) => b.getAttribute('aria-label'))).to.not.include.members(['Late in A']);
+    el.room = roomB;
+    const shown = () => markerButtons(el).map((b) => b.dataset.markerId!);
+    await waitUntil(() => shown().length === 2 && inB.every((id) => shown().includes(id)), `expected room B's markers, saw ${shown()}`);
+    const lateA = await raw.createMarker(roomA, 20, 20, 'Late in A'); // first: it reaches the element first, if at all
+    const lateB = await raw.createMarker(roomB, 60, 60, 'Late in B');
+    await waitUntil(() => shown().includes(lateB), `room B's new marker never showed; showing ${shown()}`);
+    expect(shown()).to.have.members([...inB, lateB]);
+    expect(shown()).to.not.include(lateA);
     raw.close();
   });
 

@@ -3,6 +3,8 @@
  * for the element's SSE transport (`onopen`, `addEventListener(type)`, `close()`, `readyState`), so that Node tests
  * and benches can run the real client code over SSE. No automatic reconnection (the transport never relies on it).
  */
+import { SseParser } from './sse-parser.js';
+
 type Listener = (event: { type: string; data?: string; lastEventId?: string }) => void;
 
 export class NodeEventSource {
@@ -39,22 +41,10 @@ export class NodeEventSource {
       this.readyState = 1;
       this.onopen?.();
       const decoder = new TextDecoder();
-      let buffer = '';
+      const parser = new SseParser();
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let type = 'message';
-          let id: string | undefined;
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event: ')) type = line.slice(7);
-            else if (line.startsWith('data: ')) data.push(line.slice(6));
-            else if (line.startsWith('id: ')) id = line.slice(4);
-          }
-          if (data.length && this.readyState === 1) this.#emit(type, data.join('\n'), id);
+        for (const { event, data, id } of parser.push(decoder.decode(chunk, { stream: true }))) {
+          if (this.readyState === 1) this.#emit(event, data, id);
         }
       }
       throw new Error('stream ended');

@@ -10,7 +10,8 @@ const CODE_BY_STATUS = new Map<number, ErrorCode>(
 
 /**
  * The HTTP error boundary: a ProtocolError becomes its status and `{ type: 'error', code, message }`; Koa's own
- * client errors (ctx.throw with an exposed message) map by status; anything else is logged and becomes 500.
+ * client errors (ctx.throw with an exposed message) map by status; anything else is logged and becomes 500. A route
+ * that read an op sets `ctx.state.broadcastId`, and the error body carries it.
  * Unmatched `/api` paths get a JSON 404 too.
  */
 export function errorBoundary(logger: Logger): Middleware {
@@ -34,7 +35,9 @@ export function errorBoundary(logger: Logger): Middleware {
         logger.error({ err, method: ctx.method, url: redactUrl(ctx.originalUrl) }, 'request failed');
       }
       ctx.status = HTTP_STATUS[code];
-      ctx.body = { type: 'error', code, message };
+      // An op's refusal names the op, when its body had a usable broadcastId (set by the route in ctx.state).
+      const broadcastId: unknown = ctx.state.broadcastId;
+      ctx.body = { type: 'error', code, message, ...(typeof broadcastId === 'string' ? { broadcastId } : {}) };
     } finally {
       logger.debug({ method: ctx.method, url: redactUrl(ctx.originalUrl), status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
     }

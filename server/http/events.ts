@@ -1,5 +1,6 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
+import { PROTOCOL_VERSION } from '../../protocol/messages.js';
 import { ProtocolError } from '../errors.js';
 import { requireRoomAccess } from '../identity/authenticate.js';
 import { logRefusedConnection, userKindOf } from '../observability/connection-log.js';
@@ -55,7 +56,13 @@ export function eventRoutes(services: Services): Router {
 async function openStream(ctx: Context, services: Services, idStyle: SseIdStyle, subs: RoomPosition[]): Promise<void> {
   const tenant = tenantOf(ctx, services);
   // Reading without a token is open only where guests are let in; a token, if given, must be valid (401).
-  const identity = await identityOf(ctx, services, tenant, { allowQuery: true });
+  let identity = await identityOf(ctx, services, tenant, { allowQuery: true });
+  // An old guest token is renewed here as at a WebSocket hello: the stream opens with a `welcome` carrying the fresh one.
+  let guestToken: string | undefined;
+  if (identity?.guestIssuedAt !== undefined && Date.now() - identity.guestIssuedAt > services.limits.guestRenewAfterMs) {
+    guestToken = (await services.guests.mint(tenant.id, identity.user)).token;
+    identity = await services.authenticate(tenant, guestToken);
+  }
   if (identity) for (const sub of subs) requireRoomAccess(identity, sub.room);
   const address = addressOf(ctx, services);
   if (!(await services.guard.openConnection(address))) {
@@ -76,6 +83,7 @@ async function openStream(ctx: Context, services: Services, idStyle: SseIdStyle,
   const stream = new SseStream(ctx.res, services, tenant.id, idStyle, () => services.guard.closeConnection(address), userKindOf(identity));
   // A stream lives no longer than its token: it ends at expiry, and the client reconnects with a fresh one.
   if (identity) stream.endAt(identity.expiresAt);
+  if (identity && guestToken) stream.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user: identity.user, guestToken });
   try {
     for (const sub of subs) {
       if (stream.isClosed) return;

@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import { ProtocolError, toClientError } from '../errors.js';
 import { requireRoomAccess } from '../identity/authenticate.js';
 import { logRefusedRequest } from '../observability/connection-log.js';
-import { parseOp } from '../protocol/parse.js';
+import { broadcastIdOf, parseOp } from '../protocol/parse.js';
 import type { Services } from '../services.js';
 import { readJsonBody } from './body.js';
 import { addressOf, identityOf, tenantOf } from './auth.js';
@@ -24,11 +24,13 @@ export function roomRoutes(services: Services): Router {
     const tenant = tenantOf(ctx, services);
     let body: unknown;
     try {
+      // The body first: whatever refuses the op then, its error names the op (SPEC §2 `error.broadcastId`).
+      body = await readJsonBody(ctx, services.limits.maxFrameBytes, services.limits.maxJsonDepth);
+      ctx.state.broadcastId = broadcastIdOf(body);
       const identity = (await identityOf(ctx, services, tenant, { required: true }))!;
       const room = roomParam(ctx.params.room, services.limits.maxRoomLength);
       requireRoomAccess(identity, room);
       await services.guard.takeOp(tenant.id, identity.user.id, addressOf(ctx, services));
-      body = await readJsonBody(ctx, services.limits.maxFrameBytes, services.limits.maxJsonDepth);
       const op = parseOp(services.schemas, body);
       if (op.room !== room) throw new ProtocolError('bad-request', `the op's room "${op.room}" is not the path's room`);
       ctx.body = await services.rooms.apply(tenant.id, identity.user, op);

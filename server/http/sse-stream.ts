@@ -86,7 +86,8 @@ export class SseStream implements ClientConnection, SubscriptionSink, Flushable 
     this.queuedEvents += run.events.length;
   }
 
-  private send(message: ServerMessage, id?: string): void {
+  /** Sends one protocol message as one SSE event (with `id` on events and snapshots). */
+  send(message: ServerMessage, id?: string): void {
     this.enqueue(sseEvent(message.type, JSON.stringify(message), id));
   }
 

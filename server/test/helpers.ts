@@ -10,6 +10,7 @@ import type { Op, RoomEvent, ServerMessage, SnapshotMessage, SubscribedMessage, 
 import { startServer, type RunningServer, type ServerOptions } from '../server.js';
 import { parseTenantConfig, type Tenant } from '../tenants/tenant-config.js';
 import { mintUserToken, type MintOptions } from '../tokens/user-token.js';
+import { SseParser } from '../../test-support/sse-parser.js';
 
 export const uuid = (): string => randomUUID();
 
@@ -216,25 +217,11 @@ export class SseClient {
     return new Promise((resolve, reject) => {
       const req = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } }, (res) => {
         const client = new SseClient(req, res.statusCode ?? 0, res.headers);
-        let buffer = '';
+        const parser = new SseParser();
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
-          buffer += chunk;
-          let end;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const event: Partial<SseEvent> = {};
-            for (const line of block.split('\n')) {
-              const colon = line.indexOf(':');
-              if (colon <= 0) continue; // comments and blank lines
-              const field = line.slice(0, colon);
-              const value = line.slice(colon + 1).replace(/^ /, '');
-              if (field === 'id') event.id = value;
-              else if (field === 'event') event.event = value;
-              else if (field === 'data') event.data = res.statusCode === 200 ? JSON.parse(value) : value;
-            }
-            if (event.event) client.inbox.push({ ...event, type: event.event } as SseEvent);
+          for (const { event, data, id } of parser.push(chunk)) {
+            client.inbox.push({ event, type: event, data: res.statusCode === 200 ? JSON.parse(data) : data, ...(id !== undefined ? { id } : {}) });
           }
         });
         res.on('error', () => {});

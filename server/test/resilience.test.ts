@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Op, RoomEvent, SnapshotMessage } from '../../protocol/messages.js';
-import { startCuttableProxy, type CuttableProxy } from '../../test-support/cuttable-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../../test-support/tcp-proxy.js';
 import { Random } from './fuzz/random.js';
 import { ops, startTestServer, uuid, WsClient, type TestServer } from './helpers.js';
 import { canonical, RoomClient, until, useNodeTransport } from './support/room-client.js';
@@ -68,7 +68,7 @@ describe('resilience: server restart', () => {
 describe('resilience: 1000 changes missed', () => {
   for (const transport of ['websocket', 'sse'] as const) it(`a client disconnected while 1000 changes are made receives exactly those, in order, on reconnect (${transport})`, async () => {
     const server = await startTestServer({ limits: FAST });
-    const proxy = await startCuttableProxy(server.url);
+    const proxy = await startTcpProxy(server.url);
     const room = `missed-${uuid()}`;
     const client = new RoomClient(proxy.url, room, { transport });
     try {
@@ -91,7 +91,7 @@ describe('resilience: 1000 changes missed', () => {
         }
         writer.send(op);
       }
-      // received() takes what came so far: count the acks across polls (they arrive in several bursts).
+      // `received()` hands each message over once: count the acks as they come, not per poll.
       let acks = 0;
       await until(() => (acks += writer.received().filter((m) => m.type === 'ack').length) === 1000, () => `writer acks: ${acks}`);
       await writer.close();
@@ -120,10 +120,10 @@ describe('resilience: random network cuts while others write (seeded soak)', () 
     const random = new Random(seed);
     const server = await startTestServer({ limits: FAST });
     const room = `soak-${uuid()}`;
-    const proxies: CuttableProxy[] = [];
+    const proxies: TcpProxy[] = [];
     const clients: RoomClient[] = [];
     for (let i = 0; i < 5; i++) {
-      proxies.push(await startCuttableProxy(server.url));
+      proxies.push(await startTcpProxy(server.url));
       // Transports forced (three WebSocket, two SSE + POST): with auto, cuts landing twice on upgrades right after
       // HTTP answered would (rightly) look like a proxy refusing upgrades. WebSocket clients POST while down.
       clients.push(new RoomClient(proxies[i].url, room, { transport: i < 3 ? 'websocket' : 'sse' }));

@@ -54,6 +54,27 @@ describe('REST', () => {
     assert.equal((await api(server, '/api/nothing-here')).status, 404);
   });
 
+  it("names the op in every refusal of it: the error body carries the body's broadcastId (SPEC §2 error)", async () => {
+    const room = `room-${uuid()}`;
+    const path = `/api/rooms/${room}/ops`;
+    const refusals = {
+      'bad-request (schema)': { token, body: { ...ops.createMarker(room), marker: { id: 'not-a-uuid', x: 1, y: 1 } } },
+      'bad-request (room)': { token, body: ops.createMarker('elsewhere') },
+      'not-found': { token, body: ops.deleteMarker(room, uuid()) },
+      unauthorized: { body: ops.createMarker(room) },
+    };
+    for (const [what, request] of Object.entries(refusals)) {
+      const res = await api(server, path, request);
+      assert.equal(res.json.type, 'error', what);
+      assert.equal(res.json.broadcastId, request.body.broadcastId, what);
+    }
+    // A body that is not JSON (or names no usable broadcastId) has nothing to name.
+    const garbled = await api(server, path, { token, rawBody: '{oops' });
+    assert.deepEqual([garbled.status, 'broadcastId' in garbled.json], [400, false]);
+    const anonymous = await api(server, path, { token, body: { type: 'create-marker', room } });
+    assert.deepEqual([anonymous.status, 'broadcastId' in anonymous.json], [400, false]);
+  });
+
   it('answers CORS preflights and reflects the Origin', async () => {
     const res = await fetch(`${server.url}/api/rooms/r/ops`, {
       method: 'OPTIONS',

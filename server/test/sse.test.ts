@@ -68,6 +68,35 @@ describe('SSE', () => {
     assert.equal((await api(server, `/api/events`)).status, 400);
   });
 
+  it('renews an old guest token as a WebSocket hello does: the stream opens with a welcome carrying a fresh one', async () => {
+    const quick = await startTestServer({ limits: { guestRenewAfterMs: 1 } });
+    try {
+      const guest = (await api(quick, '/api/guest', { method: 'POST' })).json;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const stream = await SseClient.open(`${quick.url}/api/events?tenant=demo&sub=r&token=${guest.token}`);
+      const welcome = await stream.next((e) => e.event !== 'ping');
+      assert.equal(welcome.event, 'welcome');
+      assert.equal(welcome.data.user.id, guest.user.id);
+      assert.ok(welcome.data.guestToken, 'a fresh token'); // (minted within the same second, it may read the same)
+      assert.equal((await stream.next('snapshot')).data.room, 'r');
+      stream.close();
+      // The fresh one names the same guest.
+      const op = ops.createMarker('r');
+      const ack = await api(quick, '/api/rooms/r/ops', { token: welcome.data.guestToken, body: op });
+      assert.equal(ack.status, 200);
+      assert.equal((await api(quick, '/api/rooms/r/markers')).json.markers[0].author.id, guest.user.id);
+    } finally {
+      await quick.stop();
+    }
+  });
+
+  it('sends no welcome for a young guest token (nothing to renew)', async () => {
+    const guest = (await api(server, '/api/guest', { method: 'POST' })).json;
+    const stream = await SseClient.open(`${server.url}/api/events?tenant=demo&sub=r&token=${guest.token}`);
+    assert.equal((await stream.next((e) => e.event !== 'ping')).event, 'snapshot');
+    stream.close();
+  });
+
   it('sends ping events on the stream', async () => {
     const quick = await startTestServer({ limits: { pingIntervalMs: 250 } });
     const stream = await SseClient.open(`${quick.url}/api/events?sub=r`);

@@ -9,23 +9,6 @@ import { deleteCachedRoom, readCachedRoom, writeCachedRoom, type CachedRoom, typ
 
 /** At most one cache write per this many ms: a busy room would otherwise write on every event. */
 const WRITE_EVERY_MS = 500;
-/** How long a subscription waits for the cache read, to resume from its seq; a slow database does not hold it longer. */
-export const READ_WAIT_MS = 300;
-
-/**
- * The user a token names, for keying per-user storage: the JWT's `sub` (guest and host-site tokens are both JWTs),
- * read without verifying (the server verifies; here it only picks a drawer). A token that is not a readable JWT keys
- * by itself, so that one user's data is never shown to another.
- */
-export function tokenUser(token: string): string {
-  try {
-    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown };
-    if (typeof payload.sub === 'string' && payload.sub) return payload.sub;
-  } catch {
-    // Not a JWT: fall through.
-  }
-  return `token:${token}`;
-}
 
 export class LocalRoom {
   /** The key as one string, to tell whether a new target or user needs another LocalRoom. */

@@ -19,6 +19,8 @@ export interface ThreadHandlers {
   onEditCancel(): void;
   onDeleteComment(comment: Comment): void;
   onResolve(resolved: boolean): void;
+  /** Move the marker by keyboard (arrows, Enter, Escape). */
+  onMove(): void;
   onDeleteMarker(): void;
   /** Offered with an error when the failed op can be sent again. */
   onRetry?(): void;
@@ -122,6 +124,7 @@ export function thread(p: ThreadProps, id: string, style: string, onKeydown: (e:
   const title = html`<span class="badge ${m.resolved ? 'resolved' : ''}" aria-hidden="true">${p.number}</span>${s.threadTitle(p.number)}${m.resolved ? html` <span class="status-tag">${s.resolved}</span>` : nothing}`;
   const actions = manage
     ? html`<button type="button" class="button small" @click=${() => p.onResolve(!m.resolved)}>${m.resolved ? s.reopen : s.resolve}</button>
+        <button type="button" class="button small move" title=${s.movingHint} @click=${p.onMove}>${s.move}</button>
         <button type="button" class="icon-button danger" aria-label=${s.deleteMarker} title=${s.deleteMarker} @click=${p.onDeleteMarker}>
           <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 8.5h5.6l.7-8.5" /></svg>
         </button>`

@@ -1,7 +1,8 @@
 /**
- * Placing and dragging markers: a click or tap on the picture places one; keyboard users focus the picture, press
+ * Placing and moving markers: a click or tap on the picture places one; keyboard users focus the picture, press
  * Enter for a crosshair at the centre, move it with the arrow keys (1 %, 10 % with Shift), Enter places, Escape
- * cancels (SPEC §1). Own markers can be dragged; a pointer that moves less than a few pixels is a click, not a drag.
+ * cancels (SPEC §1). Own markers can be dragged (a pointer that moves less than a few pixels is a click, not a drag),
+ * or moved by keyboard: the thread's Move action puts the crosshair on the marker, and the same keys move it.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { clampPercent, pointToPercent } from '../core/coordinates.js';
@@ -16,6 +17,8 @@ export interface PlacementOptions {
   /** `source` tells a click (which may just dismiss an open panel) from a deliberate keyboard placement. */
   onPlace(x: number, y: number, source: 'pointer' | 'keyboard'): void;
   onMove(markerId: string, x: number, y: number): void;
+  /** A keyboard move ended (moved or cancelled): focus goes back to the marker. */
+  onMoveEnd?(markerId: string): void;
 }
 
 interface DragState {
@@ -29,8 +32,8 @@ interface DragState {
 }
 
 export class PlacementController implements ReactiveController {
-  /** The keyboard crosshair, in marker percentages, while placing by keyboard. */
-  placing: { x: number; y: number } | null = null;
+  /** The keyboard crosshair, in marker percentages, while placing by keyboard — or moving `markerId` by keyboard. */
+  placing: { x: number; y: number; markerId?: string } | null = null;
   private dragState: DragState | null = null;
   private suppressClick = false;
 
@@ -41,9 +44,17 @@ export class PlacementController implements ReactiveController {
     host.addController(this);
   }
 
-  /** The marker being dragged and where it is now, once it moved past the threshold. */
+  /** The marker being moved (dragged past the threshold, or by keyboard) and where it is now. */
   get drag(): { markerId: string; x: number; y: number } | null {
-    return this.dragState?.moved ? this.dragState : null;
+    if (this.dragState?.moved) return this.dragState;
+    const p = this.placing;
+    return p?.markerId ? { markerId: p.markerId, x: p.x, y: p.y } : null;
+  }
+
+  /** Starts moving a marker by keyboard: the crosshair on it; arrows move it, Enter puts it there, Escape cancels. */
+  startMove(markerId: string, x: number, y: number): void {
+    this.placing = { x, y, markerId };
+    this.host.requestUpdate();
   }
 
   hostDisconnected(): void {
@@ -83,14 +94,16 @@ export class PlacementController implements ReactiveController {
     const move = moves[event.key];
     if (move) {
       event.preventDefault();
-      this.placing = { x: clampPercent(this.placing.x + move[0]), y: clampPercent(this.placing.y + move[1]) };
+      this.placing = { ...this.placing, x: clampPercent(this.placing.x + move[0]), y: clampPercent(this.placing.y + move[1]) };
       this.host.requestUpdate();
     } else if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
-      const { x, y } = this.placing;
+      const { x, y, markerId } = this.placing;
       this.placing = null;
       this.host.requestUpdate();
-      this.options.onPlace(x, y, 'keyboard');
+      if (!markerId) return this.options.onPlace(x, y, 'keyboard');
+      this.options.onMove(markerId, x, y);
+      this.options.onMoveEnd?.(markerId);
     } else if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();
@@ -98,11 +111,13 @@ export class PlacementController implements ReactiveController {
     }
   };
 
-  /** Stops keyboard placement (Escape, blur). */
+  /** Stops keyboard placement or a keyboard move (Escape, blur). */
   cancel(): void {
+    const markerId = this.placing?.markerId;
     if (!this.placing) return;
     this.placing = null;
     this.host.requestUpdate();
+    if (markerId) this.options.onMoveEnd?.(markerId);
   }
 
   /** Starts a possible drag of a marker the user may move. */

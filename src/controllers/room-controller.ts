@@ -1,52 +1,40 @@
 /**
  * Keeps one room in sync for an element: subscribes on the shared connection, holds the {@link RoomState}
- * (confirmed + pending), applies events in `seq` order (re-subscribing on a gap), and runs the user's ops
- * optimistically — shown at once, rolled back with an `image-chat-error` when the server refuses them.
- * With this browser's other tabs and its IndexedDB cache ({@link LocalRoom}): the user's ops are passed on to the
- * other tabs before the server's round trip, and the last confirmed state shows at once on load (read-only until the
- * server confirms it), the subscription resuming from its `seq`.
+ * (confirmed + pending) and applies the server's messages to it (`core/room-messages.ts`), runs the user's ops
+ * optimistically (`room-ops.ts`), and follows the element's target (`retarget.ts`). With this browser's other tabs
+ * and its IndexedDB cache ({@link LocalRoom}): the last confirmed state shows at once on load (read-only until the
+ * server confirms it), the subscription resuming from its `seq`, and other tabs' ops show as pending entries.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { LIMITS, type Marker, type Op, type OpType, type User } from '../../protocol/index.js';
-import {
-  addPending,
-  addTabPending,
-  applyEvents,
-  applySnapshot,
-  dropExpired,
-  emptyRoomState,
-  markAcked,
-  removePending,
-  visibleMarkers,
-  type RoomState,
-} from '../core/room-state.js';
+import { LIMITS, type Marker, type User } from '../../protocol/index.js';
+import { receiveRoomMessage } from '../core/room-messages.js';
+import { addTabPending, applySnapshot, dropExpired, emptyRoomState, removePending, visibleMarkers, type RoomState } from '../core/room-state.js';
 import { newId } from '../core/ids.js';
+import type { LocalRoom } from '../cache/local-room.js';
 import type { Connection } from '../net/connection.js';
-import { loadGuestToken } from '../net/guest-token.js';
-import { acquireConnection, normalizeServer, reauthenticate, type ConnectionLease } from '../net/registry.js';
-import { LocalRoom, READ_WAIT_MS, tokenUser } from '../cache/local-room.js';
+import { acquireConnection, reauthenticate, type ConnectionLease } from '../net/registry.js';
 import type { TabMessage } from '../tabs/tab-channel.js';
-import type { ClientError, ConnectionState, RoomMessage, TransportName, TransportPreference } from '../net/types.js';
+import type { ConnectionState, RoomMessage, TransportName } from '../net/types.js';
+import { RoomOps, type OpResult } from './room-ops.js';
+import { retarget, type RoomTarget } from './retarget.js';
 
-export interface RoomTarget {
-  server: string;
-  tenant: string;
-  token?: string;
-  room: string;
-  transport?: TransportPreference;
-}
-
-export type ChangeKind = 'created' | 'updated' | 'deleted';
-export type ChangeOrigin = 'local' | 'tab' | 'remote';
-
-export interface ChangeDetail { kind: ChangeKind; markerId: string; origin: ChangeOrigin }
+export type { ChangeDetail, ChangeKind, ChangeOrigin } from '../core/room-messages.js';
+export type { ErrorDetail, OpResult } from './room-ops.js';
+export type { RoomTarget } from './retarget.js';
 export interface ConnectionDetail { state: ConnectionState; transport: TransportName | null }
-export interface ErrorDetail { code: ClientError['code']; message: string; action: OpType | 'connect' | 'auth' }
 
-/** An op's outcome as the UI sees it: `ok`, or the error that rolled it back (and the id to `retry` it by). */
-export type OpResult = { ok: true } | { ok: false; error: ErrorDetail; broadcastId?: string };
+/** How long a subscription waits for the cache read, to resume from its seq; a slow database does not hold it longer. */
+const READ_WAIT_MS = 300;
 
-type OpBody<T extends OpType> = Omit<Extract<Op, { type: T }>, 'room' | 'broadcastId' | 'type'>;
+/**
+ * This browser's copy of rooms and the channel to other tabs (cache/local-room.ts, with idb-keyval): a chunk of its
+ * own, loaded with the first room — in parallel with the connection, whose round trip it easily beats.
+ */
+let localModule: typeof import('../cache/local-room.js') | undefined;
+let loadingLocal: Promise<unknown> | undefined;
+function loadLocal(): Promise<unknown> {
+  return (loadingLocal ??= import('../cache/local-room.js').then((m) => (localModule = m)));
+}
 
 export class RoomController implements ReactiveController {
   state: RoomState = emptyRoomState();
@@ -67,23 +55,43 @@ export class RoomController implements ReactiveController {
   private stopListening?: () => void;
   private target?: RoomTarget;
   private resyncing = false;
-  private cachedVisible?: { state: RoomState; markers: readonly Marker[] };
-  /** Ops that failed, by broadcastId, for {@link retry}. */
-  private readonly failed = new Map<string, Op>();
+  /** Counts room starts (re-subscriptions): work begun for an earlier one stops there. */
+  private generation = 0;
+  private visible?: { state: RoomState; markers: readonly Marker[] };
   private local?: LocalRoom;
   private expiry?: ReturnType<typeof setTimeout>;
+  private readonly ops: RoomOps;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly getTarget: () => RoomTarget | undefined,
   ) {
     host.addController(this);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    this.ops = new RoomOps({
+      get state() {
+        return self.state;
+      },
+      set state(state) {
+        self.state = state;
+      },
+      get markers() {
+        return self.markers;
+      },
+      get user() {
+        return self.user;
+      },
+      current: () => (this.target && this.lease ? { room: this.target.room, connection: this.lease.connection, local: this.local } : undefined),
+      changed: () => this.host.requestUpdate(),
+      dispatch: (type, detail) => this.dispatch(type, detail),
+    });
   }
 
   /** Confirmed markers with pending ops on top: what to render. */
   get markers(): readonly Marker[] {
-    if (this.cachedVisible?.state !== this.state) this.cachedVisible = { state: this.state, markers: visibleMarkers(this.state) };
-    return this.cachedVisible.markers;
+    if (this.visible?.state !== this.state) this.visible = { state: this.state, markers: visibleMarkers(this.state) };
+    return this.visible.markers;
   }
 
   /** Whether the room's first snapshot has arrived. */
@@ -99,56 +107,54 @@ export class RoomController implements ReactiveController {
     this.detach();
   }
 
-  /** Re-subscribes when the server, tenant, token or room changed (the host calls this from `willUpdate`). */
+  /** Follows the element's target (the host calls this from `willUpdate` when server, tenant, token or room change). */
   sync(): void {
     const next = this.getTarget();
-    const prev = this.target;
-    if (next && prev && next.server === prev.server && next.tenant === prev.tenant && next.token === prev.token && next.room === prev.room && this.lease) return;
-    const sameServer = !!(next && prev && this.lease && next.server === prev.server && next.tenant === prev.tenant);
-    if (sameServer && next!.token && next!.token !== prev!.token) {
-      // A fresh token: re-authenticate in place, keeping this and the other elements' subscriptions.
-      reauthenticate(this.lease!, next!.token);
-      if (next!.room === prev!.room) {
-        this.target = next;
-        this.openLocal(); // another user: another cache entry and tab channel
-        return;
-      }
-    }
-    const sameConnection = sameServer && (next!.token === prev!.token || !!next!.token);
-    if (!sameConnection) this.detach();
-    else this.stopRoom?.();
+    const plan = retarget(this.target, next, !!this.lease);
+    if (plan.reauthenticate) reauthenticate(this.lease!, next!.token!);
+    if (!plan.keepConnection) this.detach();
+    else if (plan.resubscribe) this.stopRoom?.();
     this.target = next;
+    if (!plan.resubscribe) {
+      // A new token for the same room: another user, so another cache entry and tab channel.
+      this.openLocal();
+      if (!next) {
+        this.state = emptyRoomState();
+        this.cachedAt = null;
+        this.host.requestUpdate();
+      }
+      return;
+    }
+    const generation = ++this.generation;
     this.state = emptyRoomState();
     this.cachedAt = null;
     this.resyncing = false;
+    if (!this.lease) this.attach(next!);
     this.openLocal();
-    if (!next) return this.host.requestUpdate();
-    if (!this.lease) this.attach(next);
-    if (next.room.length > LIMITS.maxRoomLength) {
+    if (next!.room.length > LIMITS.maxRoomLength) {
       // A fault reported as an event, not a throw: a long `src` used as the default room lands here.
-      queueMicrotask(() =>
-        this.dispatch('image-chat-error', {
-          code: 'bad-request',
-          message: `room must be 1–${LIMITS.maxRoomLength} characters; set the room attribute (the default is src).`,
-          action: 'connect',
-        }),
-      );
+      const message = `room must be 1–${LIMITS.maxRoomLength} characters; set the room attribute (the default is src).`;
+      queueMicrotask(() => this.dispatch('image-chat-error', { code: 'bad-request', message, action: 'connect' }));
       return this.host.requestUpdate();
     }
+    const target = next!;
     const subscribe = (): void => {
-      if (this.target !== next) return; // retargeted meanwhile
-      this.stopRoom = this.lease!.connection.subscribe(next.room, {
+      if (generation !== this.generation) return; // retargeted meanwhile
+      this.stopRoom = this.lease!.connection.subscribe(target.room, {
         onMessage: (message) => this.receive(message),
         position: () => (this.state.epoch === null ? undefined : { epoch: this.state.epoch, since: this.state.seq }),
+        onFault: (error) => this.dispatch('image-chat-error', { code: error.code, message: error.message, action: 'connect' }),
       });
     };
-    const local = this.local;
-    if (!local || typeof indexedDB === 'undefined') subscribe();
+    if (!this.lease?.connection.userKey || typeof indexedDB === 'undefined') subscribe();
     else {
       // The cached state shows as soon as it is read (unless the server was faster), and the subscription waits for
       // it, briefly, to resume from its seq.
-      const read = local.read().then((cached) => {
-        if (cached && this.target === next && this.state.epoch === null) {
+      const read = loadLocal().then(() => {
+        this.openLocal();
+        return generation === this.generation ? this.local?.read() : undefined;
+      }).then((cached) => {
+        if (cached && generation === this.generation && this.state.epoch === null) {
           this.state = applySnapshot(this.state, cached);
           this.cachedAt = cached.savedAt;
           this.host.requestUpdate();
@@ -161,126 +167,42 @@ export class RoomController implements ReactiveController {
 
   /** Creates a marker with its first comment; the caller may choose the marker id (to open its thread at once). */
   createMarker(x: number, y: number, text: string, markerId: string = newId()): Promise<OpResult> {
-    return this.run('create-marker', { marker: { id: markerId, x, y }, comment: { id: newId(), text } });
+    return this.ops.run('create-marker', { marker: { id: markerId, x, y }, comment: { id: newId(), text } });
   }
   addComment(markerId: string, text: string): Promise<OpResult> {
-    return this.run('add-comment', { markerId, comment: { id: newId(), text } });
+    return this.ops.run('add-comment', { markerId, comment: { id: newId(), text } });
   }
   editComment(markerId: string, commentId: string, text: string): Promise<OpResult> {
-    return this.run('edit-comment', { markerId, commentId, text });
+    return this.ops.run('edit-comment', { markerId, commentId, text });
   }
   deleteComment(markerId: string, commentId: string): Promise<OpResult> {
-    return this.run('delete-comment', { markerId, commentId });
+    return this.ops.run('delete-comment', { markerId, commentId });
   }
   moveMarker(markerId: string, x: number, y: number): Promise<OpResult> {
-    return this.run('move-marker', { markerId, x, y });
+    return this.ops.run('move-marker', { markerId, x, y });
   }
   resolveMarker(markerId: string, resolved: boolean): Promise<OpResult> {
-    return this.run('resolve-marker', { markerId, resolved });
+    return this.ops.run('resolve-marker', { markerId, resolved });
   }
   deleteMarker(markerId: string): Promise<OpResult> {
-    return this.run('delete-marker', { markerId });
+    return this.ops.run('delete-marker', { markerId });
   }
-
-  /**
-   * Sends a failed op again, identical (same broadcastId and ids): if the first attempt was committed after all,
-   * the server's idempotency answers with its ack and no second event. Never happens by itself. Nothing to retry
-   * (already retried, or another room by now) resolves `ok` without sending anything.
-   */
+  /** Sends a failed op again, identical; never happens by itself (see {@link RoomOps.retry}). */
   retry(broadcastId: string): Promise<OpResult> {
-    const op = this.failed.get(broadcastId);
-    this.failed.delete(broadcastId);
-    return op && op.room === this.target?.room ? this.send(op) : Promise.resolve({ ok: true });
-  }
-
-  /** Builds the op with a fresh broadcastId and sends it. */
-  private run<T extends OpType>(type: T, body: OpBody<T>): Promise<OpResult> {
-    if (!this.target) return Promise.resolve(this.fail(type, { code: 'unavailable', message: 'Not connected.' }));
-    return this.send({ ...body, type, room: this.target.room, broadcastId: newId() } as unknown as Op);
-  }
-
-  /** Shows the op at once, sends it, and rolls it back (keeping it for `retry`) if it fails. */
-  private async send(op: Op): Promise<OpResult> {
-    const { type, broadcastId } = op;
-    const target = this.target;
-    const connection = this.lease?.connection;
-    if (!target || !connection) return this.fail(type, { code: 'unavailable', message: 'Not connected.' });
-    const author = this.user ?? { id: '', name: '' };
-    const kind = changeKind(op, this.markers); // judged before the op shows
-    this.state = addPending(this.state, { op, broadcastId, author, createdAt: Date.now() });
-    this.host.requestUpdate();
-    const markerId = op.type === 'create-marker' ? op.marker.id : op.markerId;
-    // The other tabs show it now too, until its event reaches them (or this deadline passes unconfirmed).
-    const expiresAt = Date.now() + (connection.options.ackTimeoutMs ?? 10_000);
-    this.local?.post({ type: 'pending', op, broadcastId, author, createdAt: Date.now(), expiresAt });
-    try {
-      const ack = await connection.sendOp(op);
-      if (this.target !== target) return { ok: true };
-      this.state = markAcked(this.state, broadcastId, ack.seq);
-      this.host.requestUpdate();
-      this.dispatch('image-chat-change', { kind, markerId, origin: 'local' });
-      return { ok: true };
-    } catch (error) {
-      this.local?.post({ type: 'failed', broadcastId });
-      if (this.target === target) {
-        this.state = removePending(this.state, broadcastId);
-        this.host.requestUpdate();
-      }
-      const { code, message } = error as ClientError;
-      this.failed.set(broadcastId, op);
-      return { ok: false, error: this.fail(type, { code: code ?? 'internal', message: message ?? String(error) }).error, broadcastId };
-    }
-  }
-
-  private fail(action: ErrorDetail['action'], error: ClientError): { ok: false; error: ErrorDetail } {
-    const detail: ErrorDetail = { code: error.code, message: error.message, action };
-    this.dispatch('image-chat-error', detail);
-    return { ok: false, error: detail };
+    return this.ops.retry(broadcastId);
   }
 
   private receive(message: RoomMessage): void {
-    switch (message.type) {
-      case 'snapshot':
-        this.resyncing = false;
-        this.cachedAt = null;
-        this.state = applySnapshot(this.state, message);
-        this.local?.save(this.state);
-        break;
-      case 'subscribed':
-        this.resyncing = false;
-        this.cachedAt = null;
-        this.local?.save(this.state);
-        // The replay ended below where the server stands: something was lost on the way; ask again.
-        if (message.epoch !== this.state.epoch || message.seq > this.state.seq) this.resync();
-        break;
-      case 'error':
-        if (message.code === 'forbidden') {
-          // This user may not see the room (any more): nothing of it stays on screen or in this browser.
-          this.local?.forget();
-          this.state = emptyRoomState();
-          this.cachedAt = null;
-        }
-        this.dispatch('image-chat-error', { code: message.code, message: message.message, action: 'connect' });
-        break;
-      default: {
-        // Pending here: ours (reported as `local` when acked) or another tab's (reported as `tab` now, confirmed).
-        const pending = new Map(this.state.pending.map((p) => [p.broadcastId, p.origin]));
-        const result = applyEvents(this.state, [message]);
-        this.state = result.state;
-        if (result.applied.length > 0 && this.cachedAt === null) this.local?.save(this.state);
-        // While a resync is under way, live events ahead of the replay are gaps too: the replay (which applies
-        // normally) or the snapshot will cover them, so they must not start yet another resync.
-        if (result.outcome === 'gap' && !this.resyncing) this.resync();
-        for (const event of result.applied) {
-          const origin = pending.has(event.broadcastId) ? pending.get(event.broadcastId) : 'remote';
-          if (!origin) continue; // ours: reported as `local` when acked
-          const kind = event.type === 'new-image-chat' ? 'created' : event.type === 'deleted-image-chat' ? 'deleted' : 'updated';
-          const markerId = event.type === 'new-image-chat' ? event.marker.id : event.markerId;
-          if (event.type === 'new-image-chat' && origin === 'remote') this.announcements = [...this.announcements, event.marker];
-          this.dispatch('image-chat-change', { kind, markerId, origin });
-        }
-      }
-    }
+    const outcome = receiveRoomMessage(this.state, this.resyncing, this.cachedAt !== null, message);
+    this.state = outcome.state;
+    this.resyncing = outcome.resyncing;
+    if (outcome.confirmed) this.cachedAt = null;
+    if (outcome.forget) this.local?.forget();
+    else if (outcome.save) this.local?.save(this.state);
+    if (outcome.resync && this.target) this.lease?.connection.resubscribe(this.target.room);
+    if (message.type === 'error') this.dispatch('image-chat-error', { code: message.code, message: message.message, action: 'connect' });
+    if (outcome.announce.length > 0) this.announcements = [...this.announcements, ...outcome.announce];
+    for (const change of outcome.changes) this.dispatch('image-chat-change', change);
     this.host.requestUpdate();
   }
 
@@ -300,34 +222,30 @@ export class RoomController implements ReactiveController {
   }
 
   /**
-   * Keeps {@link LocalRoom} on the current server + tenant + user + room. The user comes from the token (or the stored
-   * guest token) so that the cache can show before the server answers; a brand-new guest has none until `welcome`.
+   * Keeps {@link LocalRoom} on the current server + tenant + user + room. The connection knows the user (from the
+   * token or the stored guest token, so the cache can show before the server answers; a new guest from its welcome).
    */
   private openLocal(): void {
+    const connection = this.lease?.connection;
+    const userId = connection?.userKey;
     const target = this.target;
-    let userId: string | undefined;
-    if (target) {
-      const server = normalizeServer(target.server);
-      const token = target.token ?? loadGuestToken(server, target.tenant);
-      userId = token ? tokenUser(token) : this.user?.id;
-      if (userId && this.local?.id !== JSON.stringify({ server, tenant: target.tenant, userId, room: target.room })) {
-        this.local?.close();
-        this.local = new LocalRoom({ server, tenant: target.tenant, userId, room: target.room }, (m) => this.fromTab(m));
-      }
-    }
-    if (!userId) {
+    if (!connection || !target || !userId) {
       this.local?.close();
       this.local = undefined;
+      return;
     }
-  }
-
-  private resync(): void {
-    this.resyncing = true;
-    if (this.target) this.lease?.connection.resubscribe(this.target.room);
+    const key = { server: connection.options.server, tenant: target.tenant, userId, room: target.room };
+    if (this.local?.id === JSON.stringify(key)) return;
+    this.local?.close();
+    this.local = undefined;
+    if (!localModule) return void loadLocal().then(() => this.openLocal());
+    this.local = new localModule.LocalRoom(key, (m) => this.fromTab(m));
+    // What the server confirmed before this copy opened (the module came after the snapshot) is saved now.
+    if (this.state.epoch !== null && this.cachedAt === null) this.local.save(this.state);
   }
 
   private attach(target: RoomTarget): void {
-    this.lease = acquireConnection({ server: target.server, tenant: target.tenant, token: target.token, transport: target.transport });
+    this.lease = acquireConnection({ server: target.server, tenant: target.tenant, token: target.token, transport: target.transport, ...target.connection });
     const connection: Connection = this.lease.connection;
     this.user = connection.user;
     this.connectionState = connection.state;
@@ -368,14 +286,3 @@ export class RoomController implements ReactiveController {
   }
 }
 
-/** What an op does to its marker, judged on the markers as they were before it (for `image-chat-change`). */
-function changeKind(op: Op, before: readonly Marker[]): ChangeKind {
-  if (op.type === 'create-marker') return 'created';
-  if (op.type === 'delete-marker') return 'deleted';
-  if (op.type === 'delete-comment') {
-    // Deleting a marker's last comment deletes the marker (SPEC §2).
-    const marker = before.find((m) => m.id === op.markerId);
-    if (marker && marker.comments.length <= 1) return 'deleted';
-  }
-  return 'updated';
-}

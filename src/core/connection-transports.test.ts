@@ -5,7 +5,9 @@
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { Connection } from '../net/connection.js';
-import { FakeSocket, installFakes } from '../test/fake-socket.js';
+import { FakeSocket, advance, flush, installFakes, store } from '../test/fake-socket.js';
+// Loaded by the connection on demand; loaded here first so that its import resolves within one `advance()`.
+import '../net/transport-sse.js';
 
 class FakeEventSource {
   static instances: FakeEventSource[] = [];
@@ -26,10 +28,18 @@ class FakeEventSource {
   }
 }
 
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-};
 const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
+
+/** Every connection a test made, closed after it (a failed test must not leave one reconnecting). */
+const connections: Connection[] = [];
+function made(options: ConstructorParameters<typeof Connection>[0]): Connection {
+  const connection = new Connection(options);
+  connections.push(connection);
+  return connection;
+}
+afterEach(() => {
+  for (const connection of connections.splice(0)) connection.close();
+});
 
 describe('Connection, transport auto', () => {
   let httpUp = true;
@@ -46,22 +56,21 @@ describe('Connection, transport auto', () => {
       if (String(url).includes('/api/guest')) return json({ token: 'x.eyJzdWIiOiJndWVzdDoxIiwibmFtZSI6IkFuYSJ9.y', user: { id: 'guest:1', name: 'Ana' } });
       return json({ status: 'ok' });
     });
-    mock.timers.enable({ apis: ['setTimeout'] });
   });
   afterEach(() => {
     mock.timers.reset();
     mock.restoreAll();
   });
 
+  /** Refuses the latest WebSocket before it ever opened, and waits past the backoff (≤ maxDelayMs) for the next attempt. */
   async function failWebSocket(): Promise<void> {
-    FakeSocket.instances.at(-1)!.close(1006); // refused before it ever opened
-    await flush();
-    mock.timers.tick(1000); // past the backoff, if one was scheduled
-    await flush();
+    await advance();
+    FakeSocket.instances.at(-1)!.close(1006);
+    await advance(1000);
   }
 
   it('falls back to SSE when upgrades fail while HTTP answers, then switches back when a probe gets through', async () => {
-    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', webSocketRetryMs: 60_000 });
+    const connection = made({ server: 'http://chat.test', tenant: 'demo', webSocketRetryMs: 60_000, maxDelayMs: 1000, livenessMs: 120_000 });
     const states: string[] = [];
     connection.listen({ onState: (s) => states.push(`${s}/${connection.transport}`) });
     connection.subscribe('r', { onMessage: () => {}, position: () => ({ epoch: 'e1', since: 3 }) });
@@ -76,11 +85,12 @@ describe('Connection, transport auto', () => {
     assert.deepEqual(connection.user, { id: 'guest:1', name: 'Ana' });
     // A minute later a WebSocket probe gets through: back to WebSocket.
     const before = FakeSocket.instances.length;
-    mock.timers.tick(60_000);
+    await advance(60_000);
     const probe = FakeSocket.instances.at(-1)!;
     assert.equal(FakeSocket.instances.length, before + 1);
     probe.open();
     assert.equal(source.closed, true);
+    await advance();
     const next = FakeSocket.instances.at(-1)!;
     assert.notEqual(next, probe);
     next.open();
@@ -93,7 +103,7 @@ describe('Connection, transport auto', () => {
 
   it('stays on WebSocket, reconnecting, when HTTP fails too (a server that is down)', async () => {
     httpUp = false;
-    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo' });
+    const connection = made({ server: 'http://chat.test', tenant: 'demo', maxDelayMs: 1000 });
     for (let i = 0; i < 6; i++) await failWebSocket();
     assert.equal(FakeEventSource.instances.length, 0);
     assert.equal(connection.state, 'reconnecting');
@@ -102,17 +112,17 @@ describe('Connection, transport auto', () => {
   });
 
   it('never falls back with transport="websocket"', async () => {
-    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', transport: 'websocket' });
+    const connection = made({ server: 'http://chat.test', tenant: 'demo', transport: 'websocket', maxDelayMs: 1000 });
     for (let i = 0; i < 6; i++) await failWebSocket();
     assert.equal(FakeEventSource.instances.length, 0);
     connection.close();
   });
 
   it('SSE: one stream for all rooms, opened afresh with current positions when rooms change and after an error', async () => {
-    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', transport: 'sse', token: 'x.eyJzdWIiOiJ1MSIsIm5hbWUiOiJCaWEifQ.y' });
+    const connection = made({ server: 'http://chat.test', tenant: 'demo', transport: 'sse', token: 'x.eyJzdWIiOiJ1MSIsIm5hbWUiOiJCaWEifQ.y' });
     let since = 3;
     connection.subscribe('a', { onMessage: (m) => 'seq' in m && m.type !== 'subscribed' && (since = m.seq), position: () => ({ epoch: 'e1', since }) });
-    await flush();
+    await advance();
     const first = FakeEventSource.instances.at(-1)!;
     assert.deepEqual(first.url.searchParams.getAll('sub'), ['a@e1:3']);
     assert.equal(first.url.searchParams.get('token'), 'x.eyJzdWIiOiJ1MSIsIm5hbWUiOiJCaWEifQ.y');
@@ -126,28 +136,46 @@ describe('Connection, transport auto', () => {
     assert.deepEqual(second.url.searchParams.getAll('sub'), ['a@e1:4', 'b']);
     second.onopen!();
     second.listeners.get('error')!({ type: 'error' }); // the stream broke (a server restart, say)
-    assert.equal(connection.state, 'reconnecting');
-    mock.timers.tick(1000);
     await flush();
+    assert.equal(connection.state, 'reconnecting');
+    await advance(1000);
     const third = FakeEventSource.instances.at(-1)!;
     assert.notEqual(third, second);
     assert.deepEqual(third.url.searchParams.getAll('sub'), ['a@e1:4', 'b']);
     connection.close();
   });
 
+  it("SSE: keeps the guest token the server renews in the stream's welcome, and goes on with it", async () => {
+    const key = 'image-chat:guest:http://chat.test|demo';
+    store.set(key, 'x.eyJzdWIiOiJndWVzdDoxIiwibmFtZSI6IkFuYSJ9.old');
+    const connection = made({ server: 'http://chat.test', tenant: 'demo', transport: 'sse' });
+    const users: string[] = [];
+    connection.listen({ onUser: (u) => users.push(u.id) });
+    connection.subscribe('a', { onMessage: () => {}, position: () => undefined });
+    await advance();
+    const first = FakeEventSource.instances.at(-1)!;
+    assert.match(first.url.searchParams.get('token')!, /\.old$/);
+    first.onopen!();
+    first.emit('welcome', { type: 'welcome', protocol: 1, user: { id: 'guest:1', name: 'Ana' }, guestToken: 'x.eyJzdWIiOiJndWVzdDoxIiwibmFtZSI6IkFuYSJ9.new' });
+    assert.match(store.get(key)!, /\.new$/);
+    assert.deepEqual(users, ['guest:1']);
+    connection.subscribe('b', { onMessage: () => {}, position: () => undefined });
+    await flush();
+    assert.match(FakeEventSource.instances.at(-1)!.url.searchParams.get('token')!, /\.new$/);
+  });
+
   it('SSE: a stream refused for its token reports unauthorized/auth and stops', async () => {
     refusedWith = 401;
-    const connection = new Connection({ server: 'http://chat.test', tenant: 'demo', transport: 'sse', token: 'expired' });
+    const connection = made({ server: 'http://chat.test', tenant: 'demo', transport: 'sse', token: 'expired' });
     const errors: string[] = [];
     connection.listen({ onError: (e, action) => errors.push(`${e.code}/${action}`) });
     connection.subscribe('a', { onMessage: () => {}, position: () => undefined });
-    await flush();
+    await advance();
     FakeEventSource.instances.at(-1)!.listeners.get('error')!({ type: 'error' }); // refused before it opened
     await flush();
     assert.deepEqual(errors, ['unauthorized/auth']);
     assert.equal(connection.state, 'closed');
-    mock.timers.tick(60_000);
-    await flush();
+    await advance(60_000);
     assert.equal(FakeEventSource.instances.length, 1);
     connection.close();
   });

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { relativeTime, resolveLocale, stringsFor } from '../i18n/index.js';
+import { loadStrings, relativeTime, resolveLocale, stringsFor } from '../i18n/index.js';
 
 describe('i18n', () => {
   it('maps pt and pt-* to pt-BR and anything unknown to en', () => {
@@ -18,12 +18,21 @@ describe('i18n', () => {
     assert.equal(relativeTime(now - 3 * 60_000, now, 'pt-BR'), 'há 3 minutos');
   });
 
-  it('labels markers with author, first comment and reply count', () => {
+  it('shows English until pt-BR, loaded on demand, has come', async () => {
+    assert.equal(stringsFor('pt-BR'), stringsFor('en'));
+    const ptBR = await loadStrings('pt-BR');
+    assert.equal(stringsFor('pt-BR'), ptBR);
+    assert.equal(ptBR.close, 'Fechar');
+  });
+
+  it('labels markers with author, first comment and reply count', async () => {
+    await loadStrings('pt-BR');
     assert.equal(stringsFor('en').marker(3, 'Ana', 'Too dark', 2, false), 'Marker 3 by Ana: Too dark (2 replies)');
     assert.equal(stringsFor('pt-BR').marker(1, 'Ana', 'Escuro', 1, true), 'Marcador 1 de Ana, resolvido: Escuro (1 resposta)');
   });
 
-  it('has a message for every error code in every language', () => {
+  it('has a message for every error code in every language', async () => {
+    await loadStrings('pt-BR');
     for (const locale of ['en', 'pt-BR'] as const) {
       for (const message of Object.values(stringsFor(locale).errors)) assert.ok(message.length > 0);
     }

@@ -4,15 +4,16 @@
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RoomController } from '../controllers/room-controller.js';
-import { FakeSocket, fakeHost, installFakes } from '../test/fake-socket.js';
+import { FakeSocket, advance, fakeHost, installFakes } from '../test/fake-socket.js';
 
 let serial = 0;
 
-function setup() {
+async function setup() {
   const { host, events } = fakeHost();
   // A server URL of its own per test: the connection registry is page-wide.
   const controller = new RoomController(host, () => ({ server: `http://rc${++serial}.test`, tenant: 'demo', room: 'r' }));
   controller.hostConnected();
+  await advance();
   const socket = FakeSocket.instances.at(-1)!;
   socket.open();
   socket.receive({ type: 'welcome', protocol: 1, user: { id: 'me', name: 'Ana' } });
@@ -35,8 +36,8 @@ const subscribes = (socket: FakeSocket) => socket.sent.filter((m) => m.type === 
 describe('RoomController', () => {
   beforeEach(installFakes);
 
-  it('applies events in order and re-subscribes from its seq on a gap, once', () => {
-    const { controller, socket } = setup();
+  it('applies events in order and re-subscribes from its seq on a gap, once', async () => {
+    const { controller, socket } = await setup();
     socket.receive(created(6, 'a'));
     assert.equal(controller.state.seq, 6);
     socket.receive(created(9, 'd')); // 7 and 8 went missing
@@ -52,8 +53,8 @@ describe('RoomController', () => {
     controller.hostDisconnected();
   });
 
-  it('reports changes by others as remote and announces new markers', () => {
-    const { controller, socket, events } = setup();
+  it('reports changes by others as remote and announces new markers', async () => {
+    const { controller, socket, events } = await setup();
     socket.receive(created(6, 'a'));
     const change = events.find((e) => e.type === 'image-chat-change')!;
     assert.deepEqual(change.detail, { kind: 'created', markerId: 'a', origin: 'remote' });
@@ -62,7 +63,7 @@ describe('RoomController', () => {
   });
 
   it('shows its own op at once, retires it on its echo and reports it as local on the ack', async () => {
-    const { controller, socket, events } = setup();
+    const { controller, socket, events } = await setup();
     const result = controller.createMarker(10, 20, 'mine', 'm1');
     assert.equal(controller.markers.length, 1);
     const op = socket.sent.at(-1) as { broadcastId: string; type: string };
@@ -78,7 +79,7 @@ describe('RoomController', () => {
   });
 
   it('rolls a refused op back and fires image-chat-error with its action', async () => {
-    const { controller, socket, events } = setup();
+    const { controller, socket, events } = await setup();
     socket.receive(created(6, 'a'));
     const result = controller.addComment('a', 'reply');
     assert.equal(controller.markers[0].comments.length, 2);
@@ -93,7 +94,7 @@ describe('RoomController', () => {
   });
 
   it('fails an op at once while disconnected, queueing nothing', async () => {
-    const { controller, socket } = setup();
+    const { controller, socket } = await setup();
     socket.close(1006);
     const outcome = await controller.resolveMarker('a', true);
     assert.equal(outcome.ok, false);

@@ -2,9 +2,11 @@
 // BroadcastChannel; a fake WebSocket stands for the server). Kept in src/core/ so that `npm run test:unit` runs it.
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { tokenUser } from '../cache/local-room.js';
+import { userKey } from '../net/jwt.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { FakeSocket, fakeHost, installFakes } from '../test/fake-socket.js';
+// Loaded by the controller on demand; loaded here first so that its import resolves within one `advance()`.
+import '../cache/local-room.js';
+import { FakeSocket, advance, fakeHost, installFakes } from '../test/fake-socket.js';
 
 let serial = 0;
 
@@ -16,21 +18,25 @@ function tab(server: string) {
 }
 
 /** Two tabs of one user on one room, with the room's snapshot (the registry gives both the same fake socket). */
-function twoTabs() {
+async function twoTabs() {
   const server = `http://tabs${++serial}.test`;
   const a = tab(server);
   const b = tab(server);
+  await advance();
   const socket = FakeSocket.instances.at(-1)!;
   socket.open();
   socket.receive({ type: 'welcome', protocol: 1, user: { id: 'me', name: 'Ana' } });
   socket.receive({ type: 'snapshot', room: 'r', epoch: 'e1', seq: 5, markers: [] });
+  // The tab channel (cache/local-room.js, loaded on demand) opens in both.
+  const opened = (t: { controller: RoomController }) => !!(t.controller as unknown as { local?: unknown }).local;
+  await until(() => opened(a) && opened(b));
   return { a, b, socket };
 }
 
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; !condition(); i++) {
     if (i > 100) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setImmediate(r)); // (setTimeout is mocked)
   }
 }
 
@@ -48,7 +54,7 @@ describe('other tabs', () => {
   beforeEach(installFakes);
 
   it("shows another tab's op at once, retires it on its event and reports it as 'tab'", async () => {
-    const { a, b, socket } = twoTabs();
+    const { a, b, socket } = await twoTabs();
     void a.controller.createMarker(10, 20, 'mine', 'm1');
     await until(() => b.controller.markers.length === 1);
     assert.equal(b.controller.state.pending[0].origin, 'tab');
@@ -64,7 +70,7 @@ describe('other tabs', () => {
   });
 
   it('drops it when the origin tab reports a failure', async () => {
-    const { a, b, socket } = twoTabs();
+    const { a, b, socket } = await twoTabs();
     const result = a.controller.createMarker(10, 20, 'mine', 'm1');
     await until(() => b.controller.markers.length === 1);
     const op = socket.sent.at(-1) as { broadcastId: string };
@@ -80,8 +86,8 @@ describe('other tabs', () => {
 describe('a room the user may not see', () => {
   beforeEach(installFakes);
 
-  it('is cleared from the screen when the server says forbidden', () => {
-    const { a, b, socket } = twoTabs();
+  it('is cleared from the screen when the server says forbidden', async () => {
+    const { a, b, socket } = await twoTabs();
     socket.receive({ type: 'new-image-chat', room: 'r', seq: 6, broadcastId: 'b6', marker: mine('m1') });
     assert.equal(a.controller.markers.length, 1);
     socket.receive({ type: 'error', room: 'r', code: 'forbidden', message: 'your new token does not give access to this room' });
@@ -92,15 +98,15 @@ describe('a room the user may not see', () => {
   });
 });
 
-describe('tokenUser', () => {
+describe('userKey (the user per-user storage is keyed by)', () => {
   const jwt = (payload: object) => `h.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.s`;
 
   it("keys by the token's subject", () => {
-    assert.equal(tokenUser(jwt({ sub: 'guest:1', name: 'Ana' })), 'guest:1');
+    assert.equal(userKey(jwt({ sub: 'guest:1', name: 'Ana' })), 'guest:1');
   });
 
   it('keys by the token itself when it names no subject', () => {
-    assert.equal(tokenUser(jwt({ name: 'Ana' })), `token:${jwt({ name: 'Ana' })}`);
-    assert.equal(tokenUser('not a jwt'), 'token:not a jwt');
+    assert.equal(userKey(jwt({ name: 'Ana' })), `token:${jwt({ name: 'Ana' })}`);
+    assert.equal(userKey('not a jwt'), 'token:not a jwt');
   });
 });

@@ -1,9 +1,9 @@
 /**
  * UI languages: English and Brazilian Portuguese. A locale is chosen by the element's `locale` property, else the
- * browser's language; `pt` and any `pt-*` map to pt-BR, anything unknown to English.
+ * browser's language; `pt` and any `pt-*` map to pt-BR, anything unknown to English. English is built in; pt-BR is
+ * loaded when a page first asks for it (most pages never do), and English shows until it has come.
  */
 import { en } from './en.js';
-import { ptBR } from './pt-BR.js';
 import type { Strings } from './strings.js';
 
 export type { Strings } from './strings.js';
@@ -16,26 +16,23 @@ export function resolveLocale(requested: string | null | undefined): SupportedLo
   return tag === 'pt' || tag.startsWith('pt-') ? 'pt-BR' : 'en';
 }
 
+const loaded = new Map<SupportedLocale, Strings>([['en', en]]);
+let ptBR: Promise<Strings> | undefined;
+
+/** The strings of `locale` once loaded ({@link loadStrings}); English until then. */
 export function stringsFor(locale: SupportedLocale): Strings {
-  return locale === 'pt-BR' ? ptBR : en;
+  return loaded.get(locale) ?? en;
 }
 
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 24 * 3600_000],
-  ['month', 30 * 24 * 3600_000],
-  ['week', 7 * 24 * 3600_000],
-  ['day', 24 * 3600_000],
-  ['hour', 3600_000],
-  ['minute', 60_000],
-];
-
-/** "3 minutes ago" / "há 3 minutos"; anything under a minute is "now" / "agora". */
-export function relativeTime(time: number, now: number, locale: SupportedLocale): string {
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  // A server clock slightly ahead of ours must not say "in 3 seconds".
-  const diff = Math.min(0, time - now);
-  for (const [unit, ms] of UNITS) {
-    if (Math.abs(diff) >= ms) return format.format(Math.round(diff / ms), unit);
-  }
-  return format.format(0, 'second');
+/** Loads the strings of `locale` (once); resolves when {@link stringsFor} has them. */
+export function loadStrings(locale: SupportedLocale): Promise<Strings> {
+  const strings = loaded.get(locale);
+  if (strings) return Promise.resolve(strings);
+  ptBR ??= import('./pt-BR.js').then((m) => {
+    loaded.set('pt-BR', m.ptBR);
+    return m.ptBR;
+  });
+  return ptBR;
 }
+
+export { relativeTime } from './relative-time.js';

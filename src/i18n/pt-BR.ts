@@ -9,6 +9,9 @@ export const ptBR: Strings = {
   announceNew: (n, author, text) => `Novo marcador ${n} de ${author}: ${text}`,
   placingHint:
     'Colocando um marcador: as setas o movem (Shift para passos maiores), Enter o coloca, Escape cancela.',
+  movingHint: 'Movendo o marcador: as setas o movem (Shift para passos maiores), Enter o deixa ali, Escape cancela.',
+  focusHint: 'Pressione Enter para colocar um marcador',
+  move: 'Mover',
   threadTitle: (n) => `Marcador ${n}`,
   newThreadTitle: 'Novo marcador',
   by: (author) => `de ${author}`,

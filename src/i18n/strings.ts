@@ -10,6 +10,12 @@ export interface Strings {
   /** Announced to screen readers when someone else adds a marker. */
   announceNew(n: number, author: string, text: string): string;
   placingHint: string;
+  /** While moving a marker by keyboard. */
+  movingHint: string;
+  /** Shown when the picture has keyboard focus. */
+  focusHint: string;
+  /** The thread action that moves its marker by keyboard. */
+  move: string;
   threadTitle(n: number): string;
   newThreadTitle: string;
   by(author: string): string;

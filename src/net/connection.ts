@@ -1,59 +1,33 @@
 /**
  * One link to an image-chat server for one tenant and identity, shared by every `<image-chat>` on the page that
- * uses them (see `registry.ts`). It picks a transport (WebSocket, or SSE + POST; `transport.ts`), says hello, routes
- * messages to room subscribers, tracks acks by `broadcastId` (`op-acks.ts`), and reconnects with full-jitter backoff,
- * re-subscribing every room from its `epoch`/`seq`. With `auto`, a WebSocket that can't be established while the
- * server answers HTTP makes it fall back to SSE, and it tries WebSocket again now and then.
+ * uses them (see `registry.ts`). reconnecting-websocket drives it — backoff with jitter, `minUptime` before the
+ * retry count resets, a connection timeout — over either transport (`transport-choice.ts` picks per attempt). What
+ * stays ours: saying hello, routing messages to room subscribers and re-subscribing them from their `epoch`/`seq`
+ * (`room-subscriptions.ts`), op acks (`op-acks.ts`), liveness, `online`/`offline`, and refusals.
  *
- * It never queues and never resends (SPEC §2, STYLE habit 9): offline, an op fails at once; with the link down, it
- * goes by POST or fails. An op whose ack the link lost stays pending until the room's resync settles it.
+ * It never queues and never resends (SPEC §2, STYLE habit 9): reconnecting-websocket's send queue is off
+ * (`maxEnqueuedMessages: 0`); offline, an op fails at once; with the link down, it goes by POST or fails. An op
+ * whose ack the link lost stays pending until the room's resync settles it.
+ *
+ * One reconnecting-websocket lives from a start to a stop. Stops: a refusal (4401/4403: wait for a new token),
+ * going offline, the last element letting go. Starts: the first, back online, a new token — a new instance each
+ * time, because reconnecting-websocket 4.4's `reconnect()` does nothing after a `close()` made while it was waiting
+ * to retry (its connect lock stays held). `reconnect()` serves a live instance: a dead link, a switch back to WebSocket.
  */
-import {
-  CloseCode,
-  LIMITS,
-  PROTOCOL_VERSION,
-  isRoomEvent,
-  type AckMessage,
-  type ClientMessage,
-  type Op,
-  type ServerMessage,
-  type User,
-} from '../../protocol/index.js';
-import { backoff, retryStep } from './backoff.js';
-import { afterWebSocketFailure } from './fallback.js';
-import { loadGuestToken, saveGuestToken } from './guest-token.js';
-import { answersHttp, mintGuest, userFromToken } from './http.js';
+import ReconnectingWebSocketModule from 'reconnecting-websocket';
+import { CloseCode, PROTOCOL_VERSION, isRoomEvent, type AckMessage, type ClientMessage, type Op, type ServerMessage, type User } from '../../protocol/index.js';
+import { Identity } from './identity.js';
 import { OpAcks } from './op-acks.js';
-import { caughtUp, positions, subscribeFrame, type Rooms } from './room-subscriptions.js';
-import type { Transport, TransportEvents } from './transport.js';
-import { SseTransport } from './transport-sse.js';
-import { WebSocketTransport, webSocketUrl } from './transport-websocket.js';
-import { clientError, type ClientError, type ConnectionOptions, type ConnectionState, type RoomMessage, type RoomSubscriber, type TransportName } from './types.js';
+import { connectionOptions, type ConnectionOptions, type ResolvedOptions } from './options.js';
+import { positions, RoomSubscriptions } from './room-subscriptions.js';
+import { TransportChoice } from './transport-choice.js';
+import { clientError, type ClientError, type ConnectionState, type RoomSubscriber, type TransportName } from './types.js';
 
-export { webSocketUrl };
-
-/** Defaults for every connection's tunables (tests and hosts may change them before connecting). */
-export const CONNECTION_DEFAULTS = {
-  /** An op sent on an open link fails when its ack hasn't come in this time. */
-  ackTimeoutMs: 10_000,
-  /** No message at all for this long (2.5 server ping intervals) means the link is dead. */
-  livenessMs: 2.5 * LIMITS.pingIntervalMs,
-  /** The retry count resets only after a link stayed up this long. */
-  minUptimeMs: 5_000,
-  minDelayMs: 500,
-  maxDelayMs: 20_000,
-  /** WebSocket attempts that never opened, in a row, before `auto` asks whether HTTP gets through. */
-  fallbackAfter: 2,
-  /**
-   * How long an op whose answer the link lost waits for its room's resync before it fails anyway (the server may
-   * stay out of reach); long enough to outlast the longest backoff. A Retry of it is safe (idempotency).
-   */
-  lostTimeoutMs: 30_000,
-  /** How often `auto`, fallen back to SSE, tries WebSocket again. */
-  webSocketRetryMs: 60_000,
-  /** The WebSocket class (Node has none before 22: tests inject `ws`'s). */
-  WebSocket: undefined as typeof WebSocket | undefined,
-};
+// The package is CommonJS under Node (`module.exports = class`) and ESM in the bundle; its types say `export default`.
+type ReconnectingWebSocketClass = typeof ReconnectingWebSocketModule.default;
+const ReconnectingWebSocket: ReconnectingWebSocketClass =
+  (ReconnectingWebSocketModule as unknown as { default?: ReconnectingWebSocketClass }).default ?? (ReconnectingWebSocketModule as unknown as ReconnectingWebSocketClass);
+type Socket = InstanceType<typeof ReconnectingWebSocket>;
 
 /** What a connection tells its listeners: state changes (with the user, once known) and connection-level errors. */
 export interface ConnectionListener {
@@ -73,44 +47,39 @@ export class Connection {
   transport: TransportName | null = null;
   /** Who the server says we are (from `welcome`); null until the first welcome. */
   user: User | null = null;
+  readonly options: ResolvedOptions;
 
-  private link?: Transport;
-  private generation = 0;
-  private readonly rooms: Rooms = new Map();
+  private readonly identity: Identity;
+  private readonly subscriptions: RoomSubscriptions;
   private readonly acks: OpAcks;
   private readonly listeners = new Set<ConnectionListener>();
-  private attempt = 0;
-  private openedAt = 0;
-  private webSocketFailures = 0;
-  /** How often in a row HTTP answered right before a WebSocket attempt that failed (see fallback.ts). */
-  private httpAnswered = 0;
-  private onSse = false;
+  private readonly choice: TransportChoice;
+  private socket?: Socket;
   private everOpened = false;
-  private retryTimer?: ReturnType<typeof setTimeout>;
-  private livenessTimer?: ReturnType<typeof setTimeout>;
-  private probeTimer?: ReturnType<typeof setTimeout>;
+  private welcomed = false;
   private closed = false;
   /** Stopped after 4401/4403 until a new token comes. */
   private refused = false;
+  /** The server's reason for the refusal whose close follows (sent as an `error` just before it). */
   private refusal?: string;
-  private welcomed = false;
-  private authPending = false;
-  private _options: ConnectionOptions;
-  private readonly o: typeof CONNECTION_DEFAULTS;
+  private livenessTimer?: ReturnType<typeof setTimeout>;
 
   constructor(options: ConnectionOptions) {
-    this._options = options;
-    this.o = { ...CONNECTION_DEFAULTS };
-    for (const [key, value] of Object.entries(options)) if (value !== undefined && key in this.o) Object.assign(this.o, { [key]: value });
-    this.onSse = options.transport === 'sse';
-    this.acks = new OpAcks(this, this.o);
+    this.options = connectionOptions(options);
+    const { server, tenant, token } = this.options;
+    this.identity = new Identity(server, tenant, token);
+    this.acks = new OpAcks({ options: this.options, token: () => this.identity.current(), resubscribe: (room) => this.resubscribe(room) }, this.options);
+    this.subscriptions = new RoomSubscriptions((frame) => this.sendFrame(frame), this.acks);
+    this.choice = new TransportChoice(this.options, this.identity, () => positions(this.subscriptions.rooms), () => this.socket?.reconnect());
     globalThis.addEventListener?.('online', this.handleOnline);
     globalThis.addEventListener?.('offline', this.handleOffline);
-    this.connect();
+    if (isOffline()) this.setState('offline');
+    else this.start();
   }
 
-  get options(): Readonly<ConnectionOptions> {
-    return this._options;
+  /** Who this browser keeps per-user data for on this connection (the cache, other tabs); unknown for a new guest. */
+  get userKey(): string | undefined {
+    return this.identity.userKey(this.user);
   }
 
   /**
@@ -119,15 +88,12 @@ export class Connection {
    * it reconnects with it at once.
    */
   authenticate(token: string): void {
-    this._options = { ...this._options, token };
+    this.identity.setToken(token);
     if (this.refused) {
       this.refused = false;
-      this.attempt = 0;
-      this.connect();
-    } else if (this.state === 'open') {
-      this.authPending = true;
-      this.link?.send({ type: 'auth', token });
-    }
+      if (isOffline()) this.setState('offline'); // `online` starts it
+      else this.start();
+    } else if (this.state === 'open') this.sendFrame({ type: 'auth', token });
   }
 
   /** Listens to state changes and connection errors; returns the unsubscribe function. */
@@ -141,23 +107,12 @@ export class Connection {
    * fresh snapshot (every subscriber receives it, which is harmless: a snapshot replaces confirmed state).
    */
   subscribe(room: string, subscriber: RoomSubscriber): () => void {
-    let set = this.rooms.get(room);
-    const first = !set;
-    if (!set) this.rooms.set(room, (set = new Set()));
-    set.add(subscriber);
-    if (this.state === 'open') this.sendFrame(first ? subscribeFrame(room, set) : { type: 'subscribe', room });
-    return () => {
-      const current = this.rooms.get(room);
-      if (!current?.delete(subscriber) || current.size > 0) return;
-      this.rooms.delete(room);
-      this.acks.fail(room);
-      if (this.state === 'open') this.sendFrame({ type: 'unsubscribe', room });
-    };
+    return this.subscriptions.add(room, subscriber);
   }
 
   /** Asks again for a room from where its subscribers stand: after a gap in `seq`. */
   resubscribe(room: string): void {
-    if (this.state === 'open' && this.rooms.has(room)) this.sendFrame(subscribeFrame(room, this.rooms.get(room)));
+    this.subscriptions.resubscribe(room);
   }
 
   /**
@@ -167,101 +122,89 @@ export class Connection {
    */
   sendOp(op: Op): Promise<AckMessage> {
     if (isOffline()) return Promise.reject(clientError('offline', 'The browser is offline.'));
-    return this.acks.send(op, this.state === 'open', this.link);
+    const open = this.state === 'open';
+    return this.acks.send(op, open, open && this.transport === 'websocket' ? (data) => this.socket?.send(data) : undefined);
   }
 
   /** Closes for good (the registry calls this when the last element lets go). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.retryTimer);
-    clearTimeout(this.probeTimer);
     globalThis.removeEventListener?.('online', this.handleOnline);
     globalThis.removeEventListener?.('offline', this.handleOffline);
     this.acks.fail();
-    this.drop();
+    this.stop();
     this.setState('closed');
   }
 
-  private connect(): void {
-    if (this.closed) return;
-    clearTimeout(this.retryTimer);
-    this.drop();
-    if (isOffline()) return this.setState('offline');
-    this.setState(this.everOpened || this.attempt > 0 ? 'reconnecting' : 'connecting');
-    const generation = ++this.generation;
-    const current = <A extends unknown[]>(f: (...args: A) => void) => (...args: A) => {
-      if (generation === this.generation) f(...args);
+  /** A new reconnecting-websocket; events from an older one are ignored. */
+  private start(): void {
+    this.stop();
+    this.setState(this.everOpened ? 'reconnecting' : 'connecting');
+    const o = this.options;
+    const socket: Socket = new ReconnectingWebSocket(() => this.choice.url(), undefined, {
+      WebSocket: this.choice.Link,
+      maxEnqueuedMessages: 0,
+      minUptime: o.minUptimeMs,
+      connectionTimeout: o.connectTimeoutMs,
+      maxReconnectionDelay: o.maxDelayMs,
+      reconnectionDelayGrowFactor: 2,
+      // Read before every retry: jitter (half to all of the delay) so that clients cut off together don't return together.
+      get minReconnectionDelay() {
+        return o.minDelayMs * (0.5 + Math.random() / 2);
+      },
+    });
+    this.socket = socket;
+    const mine = <E>(f: (event: E) => void) => (event: E): void => {
+      if (socket === this.socket) f(event);
     };
-    const events: TransportEvents = {
-      onOpen: current(() => {
-        const token = this._options.token ?? loadGuestToken(this._options.server, this._options.tenant);
-        this.sendFrame({ type: 'hello', protocol: PROTOCOL_VERSION, tenant: this._options.tenant, ...(token ? { token } : {}) });
-      }),
-      onMessage: current((m: ServerMessage) => this.receive(m)),
-      onClose: current((code: number) => this.handleClose(code)),
-    };
-    const { server, tenant } = this._options;
-    if (this.onSse) {
-      void this.identity().then(
-        current(({ token, user }: { token?: string; user: User | null }) => {
-          this.link = new SseTransport(server, tenant, token, user, () => positions(this.rooms), events);
-        }),
-      );
-      return;
-    }
-    try {
-      this.link = new WebSocketTransport(server, events, this.o.WebSocket ?? WebSocket);
-      this.alive(); // an upgrade that hangs counts as dead too
-    } catch (error) {
-      // Only a malformed URL throws here: a configuration mistake, so say it plainly and stop.
-      this.emitError(clientError('unavailable', `Cannot connect to ${server}: ${String(error)}`), 'connect');
-      this.setState('closed');
-    }
+    socket.addEventListener('open', mine(() => this.handleOpen()));
+    socket.addEventListener('message', mine((event: { data: unknown }) => this.handleMessage(event.data)));
+    socket.addEventListener('close', mine((event: { code: number }) => this.handleClose(event.code)));
   }
 
-  /** Who the SSE stream and POSTs act as: the token, else the stored guest, else a new guest from the server. */
-  private async identity(): Promise<{ token?: string; user: User | null }> {
-    const { server, tenant, token = loadGuestToken(server, tenant) } = this._options;
-    if (token) return { token, user: userFromToken(token) };
+  /** Stops the current reconnecting-websocket (no reconnect); ops sent over its link that await an ack are lost. */
+  private stop(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.close(CloseCode.normal);
+    this.dropLink();
+    this.choice.stop();
+  }
+
+  private handleOpen(): void {
+    this.choice.opened();
+    this.alive();
+    const token = this.identity.current();
+    this.sendFrame({ type: 'hello', protocol: PROTOCOL_VERSION, tenant: this.options.tenant, ...(token ? { token } : {}) }, true);
+  }
+
+  private handleMessage(data: unknown): void {
+    if (typeof data !== 'string') return;
+    let message: ServerMessage;
     try {
-      const guest = await mintGuest(server, tenant);
-      saveGuestToken(server, tenant, guest.token);
-      return guest;
+      message = JSON.parse(data) as ServerMessage;
     } catch {
-      return { user: null }; // no guests here: read-only
+      return; // not JSON: the server only sends JSON, so a garbled frame is dropped
+    }
+    this.alive();
+    try {
+      this.receive(message);
+    } catch (error) {
+      // A bug of ours, not the network's: said loudly, and the connection goes on.
+      console.error('image-chat:', error);
+      this.emitError(clientError('internal', `Something went wrong handling a ${message.type} message: ${String(error)}`), 'connect');
     }
   }
 
   private receive(message: ServerMessage): void {
-    this.alive();
     switch (message.type) {
-      case 'welcome': {
-        this.user = message.user;
-        const first = !this.welcomed;
-        this.welcomed = true;
-        this.authPending = false;
-        if (message.guestToken && !this._options.token) saveGuestToken(this._options.server, this._options.tenant, message.guestToken);
-        if (!first) {
-          for (const listener of this.listeners) listener.onUser?.(message.user);
-          return;
-        }
-        this.openedAt = Date.now();
-        this.everOpened = true;
-        this.transport = this.link?.name ?? null;
-        if (this.transport === 'websocket') {
-          this.webSocketFailures = this.httpAnswered = 0;
-          for (const [room, subscribers] of this.rooms) this.sendFrame(subscribeFrame(room, subscribers));
-        } else if (this._options.transport !== 'sse') {
-          this.scheduleWebSocketProbe();
-        }
-        this.setState('open');
-        return;
-      }
+      case 'welcome':
+        return this.welcome(message.user, message.guestToken);
       case 'ack':
       case 'error':
         if (message.broadcastId && this.acks.reply(message)) return;
-        if (message.type === 'error' && message.room) this.route(message.room, message);
+        if (message.type === 'error' && message.room) this.subscriptions.route(message.room, message);
         else if (message.type === 'error' && message.broadcastId === undefined) {
           // A refusal comes with its close (4401/4403) right after: reported once, then, with this message.
           if (message.code === 'unauthorized' || message.code === 'forbidden') this.refusal = message.message;
@@ -269,130 +212,81 @@ export class Connection {
         }
         return;
       case 'batch':
-        for (const event of message.events) this.route(event.room, event);
-        return;
-      case 'snapshot':
-      case 'subscribed':
-        this.route(message.room, message);
+        for (const event of message.events) this.subscriptions.route(event.room, event);
         return;
       case 'ping':
         return;
       default:
-        if (isRoomEvent(message)) this.route(message.room, message);
+        // Everything else names its room (snapshot, subscribed, the room events; room-level messages added later).
+        if (isRoomEvent(message) || message.type === 'snapshot' || message.type === 'subscribed') this.subscriptions.route(message.room, message);
     }
   }
 
-  /** Delivers a room message, then settles the ops it confirms (their event) or, after a resync, fails. */
-  private route(room: string, message: RoomMessage): void {
-    for (const subscriber of this.rooms.get(room) ?? []) subscriber.onMessage(message);
-    this.acks.route(room, message, (m) => caughtUp(this.rooms.get(room), m));
+  private welcome(user: User, guestToken: string | undefined): void {
+    this.user = user;
+    if (guestToken) this.identity.keepGuestToken(guestToken);
+    if (this.welcomed) {
+      for (const listener of this.listeners) listener.onUser?.(user);
+      return;
+    }
+    this.welcomed = this.everOpened = true;
+    this.transport = this.choice.attempt?.name ?? null;
+    this.choice.welcomed(this.transport ?? 'websocket');
+    // The SSE stream's URL carried the rooms; a WebSocket subscribes them now.
+    if (this.transport === 'websocket') for (const frame of this.subscriptions.frames()) this.sendFrame(frame, true);
+    this.setState('open');
   }
 
-  /** Closes the current link without reporting it; ops sent over it that await an ack are now lost. */
-  private drop(): void {
+  /** The current link is gone: nothing is open, and ops sent over it that await an ack are now lost. */
+  private dropLink(): void {
     clearTimeout(this.livenessTimer);
-    this.generation++;
-    this.link?.close();
-    this.link = undefined;
     this.transport = null;
     this.welcomed = false;
     this.acks.loseFramed();
   }
 
   private handleClose(code: number): void {
-    const link = this.link;
-    this.drop();
-    const uptime = this.openedAt ? Date.now() - this.openedAt : 0;
-    this.openedAt = 0;
-    if (this.closed) return;
-    const { server, tenant, token } = this._options;
-    if (code === CloseCode.unauthorized && !token && loadGuestToken(server, tenant)) {
-      // A stored guest token the server no longer accepts (a new database): start over as a new guest.
-      saveGuestToken(server, tenant, undefined);
-      return this.connect();
+    this.dropLink();
+    if (code === CloseCode.unauthorized && this.identity.forgetGuest()) {
+      // A stored guest token the server no longer accepts (a new database): start over, at once, as a new guest.
+      return this.start();
     }
     if (code === CloseCode.unauthorized || code === CloseCode.forbidden) {
-      // No reconnect storm: wait for a new token (`authenticate`), which re-opens at once.
+      // No reconnect storm: wait for a new token (`authenticate`), which starts again at once.
       this.refused = true;
+      this.stop();
       this.acks.fail();
       const unauthorized = code === CloseCode.unauthorized;
-      this.emitError(clientError(unauthorized ? 'unauthorized' : 'forbidden', this.refusal ?? 'The server refused this connection.'), unauthorized ? 'auth' : 'connect');
+      const message = this.refusal ?? 'The server refused this connection.';
+      this.refusal = undefined;
+      this.emitError(clientError(unauthorized ? 'unauthorized' : 'forbidden', message), unauthorized ? 'auth' : 'connect');
       return this.setState('closed');
     }
-    if (isOffline()) return this.setState('offline');
-    this.attempt = retryStep(this.attempt, uptime, this.o.minUptimeMs);
-    if (link?.name === 'websocket' && !link.opened) {
-      const next = afterWebSocketFailure(this._options.transport ?? 'auto', ++this.webSocketFailures, this.o.fallbackAfter, this.httpAnswered);
-      if (next === 'sse') {
-        this.onSse = true;
-        return this.connect();
-      }
-      if (next === 'ask-http') {
-        this.setState('reconnecting');
-        const generation = this.generation;
-        void answersHttp(server).then((up) => {
-          if (generation !== this.generation || this.closed) return;
-          if (!up) {
-            this.httpAnswered = 0;
-            return this.retryLater();
-          }
-          this.httpAnswered++;
-          this.connect(); // WebSocket again at once: the network may just have come back
-        });
-        return;
-      }
-    }
-    this.retryLater();
-  }
-
-  private retryLater(): void {
+    // reconnecting-websocket tries again by itself, after its backoff.
     this.setState('reconnecting');
-    this.retryTimer = setTimeout(() => this.connect(), backoff(this.attempt++, this.o.minDelayMs, this.o.maxDelayMs));
-  }
-
-  /** On SSE by fallback: now and then, see whether a WebSocket gets through; if it does, switch back. */
-  private scheduleWebSocketProbe(): void {
-    clearTimeout(this.probeTimer);
-    this.probeTimer = setTimeout(() => {
-      if (this.closed || !this.onSse) return;
-      const Socket = this.o.WebSocket ?? WebSocket;
-      const probe = new Socket(webSocketUrl(this._options.server));
-      probe.onerror = () => {};
-      probe.onopen = () => {
-        probe.onclose = null;
-        probe.close(CloseCode.normal);
-        this.onSse = false;
-        this.webSocketFailures = this.httpAnswered = 0;
-        this.connect();
-      };
-      probe.onclose = () => this.scheduleWebSocketProbe();
-    }, this.o.webSocketRetryMs);
   }
 
   /** Any message proves the link alive; none for `livenessMs` (the server pings more often) means it is dead. */
   private alive(): void {
     clearTimeout(this.livenessTimer);
     // (An SSE link with no rooms has no stream, so no pings: nothing to judge by.)
-    this.livenessTimer = setTimeout(() => this.link && (this.link.name === 'websocket' || this.rooms.size > 0) && this.handleClose(1006), this.o.livenessMs);
+    this.livenessTimer = setTimeout(() => (this.transport !== 'sse' || this.subscriptions.rooms.size > 0) && this.socket?.reconnect(), this.options.livenessMs);
   }
 
   private readonly handleOnline = (): void => {
-    if (!this.closed && !this.refused && !this.link) {
-      this.attempt = 0;
-      this.connect();
-    }
+    if (!this.closed && !this.refused && this.state === 'offline') this.start();
   };
 
   private readonly handleOffline = (): void => {
     if (this.closed || this.refused) return;
-    // Browsers may keep a dead socket open: drop it ourselves so ops fail fast with `offline`.
-    clearTimeout(this.retryTimer);
-    this.drop();
+    // Browsers may keep a dead socket open: drop it ourselves so ops fail fast with `offline`; `online` starts again.
+    this.stop();
     this.setState('offline');
   };
 
-  private sendFrame(message: ClientMessage): void {
-    this.link?.send(message);
+  /** A control frame on the open link (`hello`, and the re-subscriptions after `welcome`, go before it counts as open). */
+  private sendFrame(message: ClientMessage, evenBeforeWelcome = false): void {
+    if (this.state === 'open' || evenBeforeWelcome) this.socket?.send(JSON.stringify(message));
   }
 
   private setState(state: ConnectionState): void {

@@ -23,7 +23,7 @@ export async function postOp(server: string, tenant: string, token: string | und
 /** A new guest identity (`POST /api/guest`), or rejects. */
 export async function mintGuest(server: string, tenant: string): Promise<{ token: string; user: User }> {
   const res = await fetch(api(server, '/api/guest', tenant), { method: 'POST' });
-  if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { status: res.status });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
   return (await res.json()) as { token: string; user: User };
 }
 
@@ -33,16 +33,5 @@ export async function answersHttp(server: string): Promise<boolean> {
     return (await fetch(`${server}/healthz`, { cache: 'no-store' })).ok;
   } catch {
     return false;
-  }
-}
-
-/** The user a signed token names, read from its payload (not verified: the server does that; this is for display). */
-export function userFromToken(token: string): User | null {
-  try {
-    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    const p = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(part), (c) => c.charCodeAt(0))));
-    return typeof p.sub === 'string' ? { id: p.sub, name: String(p.name ?? ''), ...(p.role === 'moderator' ? { role: p.role } : {}) } : null;
-  } catch {
-    return null;
   }
 }

@@ -5,10 +5,8 @@
  */
 import { LIMITS, type AckMessage, type ErrorMessage, type Op } from '../../protocol/index.js';
 import { settleLostOp } from '../core/resync.js';
-import { loadGuestToken } from './guest-token.js';
 import { answersHttp, postOp } from './http.js';
-import type { Transport } from './transport.js';
-import { clientError, type ClientError, type ConnectionOptions, type RoomMessage } from './types.js';
+import { clientError, type ClientError, type RoomMessage } from './types.js';
 
 interface PendingAck {
   op: Op;
@@ -23,7 +21,9 @@ interface PendingAck {
 
 /** What the tracker needs from its connection. */
 export interface OpAcksHost {
-  readonly options: Readonly<ConnectionOptions>;
+  readonly options: { readonly server: string; readonly tenant: string };
+  /** The token POSTs act with (the host's, else the stored guest's). */
+  token(): string | undefined;
   /** Asks again for a room: the resync that tells whether a lost op was committed. */
   resubscribe(room: string): void;
 }
@@ -40,13 +40,13 @@ export class OpAcks {
   ) {}
 
   /**
-   * Sends an op: as a frame on the open link when it frames ops, else by POST (with the link down, only once the
-   * server is seen to answer). Resolves with its ack; see `Connection.sendOp`.
+   * Sends an op: as a frame by `frame` (an open WebSocket), else by POST (with the link down, only once the server
+   * is seen to answer). Resolves with its ack; see `Connection.sendOp`.
    */
-  send(op: Op, open: boolean, link: Transport | undefined): Promise<AckMessage> {
-    const frame = JSON.stringify(op);
+  send(op: Op, open: boolean, frame?: (data: string) => void): Promise<AckMessage> {
+    const data = JSON.stringify(op);
     // A frame over the limit would make the server close the socket (1009) for everyone on it: refuse it here.
-    if (new TextEncoder().encode(frame).length > LIMITS.maxFrameBytes) {
+    if (new TextEncoder().encode(data).length > LIMITS.maxFrameBytes) {
       return Promise.reject(clientError('too-large', 'This change is too large to send.'));
     }
     return new Promise<AckMessage>((resolve, reject) => {
@@ -55,9 +55,9 @@ export class OpAcks {
         if (!pending.lost) this.settle(op.broadcastId, (p) => p.reject(clientError('unavailable', 'The server did not confirm this change in time.')));
       }, this.o.ackTimeoutMs);
       this.acks.set(op.broadcastId, pending);
-      if (open && link?.framesOps) {
+      if (open && frame) {
         pending.framed = true;
-        link.sendOp(frame);
+        frame(data);
       } else if (open) this.post(pending);
       else {
         // The link is down: POST, but only once the server is seen to answer, so that an op reported
@@ -109,8 +109,8 @@ export class OpAcks {
 
   /** An op by `POST`: the SSE transport's way up, and WebSocket's while its link is down. */
   private post(pending: PendingAck): void {
-    const { server, tenant, token = loadGuestToken(server, tenant) } = this.host.options;
-    postOp(server, tenant, token, pending.op).then(
+    const { server, tenant } = this.host.options;
+    postOp(server, tenant, this.host.token(), pending.op).then(
       (reply) => this.reply({ ...reply, broadcastId: pending.op.broadcastId }),
       () => {
         // Sent, maybe committed, answer lost: a resync of its room tells (now, or after the reconnect).

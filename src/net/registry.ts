@@ -4,7 +4,7 @@
  * grace period, so an element moved in the DOM (disconnect + connect in one task) keeps it.
  */
 import { Connection } from './connection.js';
-import type { ConnectionOptions } from './types.js';
+import type { ConnectionOptions } from './options.js';
 
 const GRACE_MS = 1000;
 

@@ -1,107 +1,147 @@
 /**
- * The SSE transport (SPEC §3): one `EventSource` on `/api/events` carrying every room of the connection, each `sub`
- * with the position to resume from; ops go up by HTTP POST (the connection does that). The stream's URL names the
- * rooms, so subscribing, unsubscribing or re-authenticating opens it afresh from the rooms' current positions.
- * EventSource's own retry is not used: it would resume with a Last-Event-ID the multi-room stream doesn't read, so
- * an error closes the stream and the connection reconnects with fresh positions.
+ * The SSE transport (SPEC §3) behind a WebSocket's shape, so that reconnecting-websocket drives it like a socket:
+ * one `EventSource` on `/api/events` carrying every room of the connection, each `sub` with the position to resume
+ * from; ops go up by HTTP POST (op-acks.ts). What the connection "sends" on it are control frames: `hello` is
+ * answered with a `welcome` built from the token (the stream has no handshake of its own), and `subscribe`,
+ * `unsubscribe` or `auth` open the stream afresh from the rooms' current positions (its URL names them).
+ * EventSource's own retry is not used: it would resume with a Last-Event-ID the multi-room stream doesn't read, so a
+ * failed stream closes this socket and reconnecting-websocket makes a new one, with fresh positions.
  */
-import { CloseCode, type ClientMessage, type ServerMessage, type User } from '../../protocol/index.js';
-import { userFromToken } from './http.js';
-import type { RoomPosition, Transport, TransportEvents } from './transport.js';
+import { CloseCode, PROTOCOL_VERSION, type ClientMessage, type ServerMessage, type User } from '../../protocol/index.js';
+import { userFromToken } from './jwt.js';
+import type { EventSourceClass } from './options.js';
+import type { RoomPosition } from './room-subscriptions.js';
 
-const TYPES = ['snapshot', 'subscribed', 'new-image-chat', 'image-chat-updated', 'deleted-image-chat', 'batch', 'ping', 'error'];
+const TYPES = ['welcome', 'snapshot', 'subscribed', 'new-image-chat', 'image-chat-updated', 'deleted-image-chat', 'batch', 'ping', 'error'];
 
-export class SseTransport implements Transport {
-  readonly name = 'sse' as const;
-  readonly framesOps = false;
-  opened = false;
+/** What an SSE socket needs from its connection. */
+export interface SseContext {
+  server: string;
+  tenant: string;
+  /** The token the stream and POSTs act with (none: read-only, where the tenant lets guests read). */
+  token?: string;
+  user: User | null;
+  /** Every room of the connection and where to resume it, read each time the stream opens. */
+  positions(): RoomPosition[];
+  EventSource: EventSourceClass;
+}
+
+type SocketEvent = { type: 'open' } | { type: 'message'; data: string } | { type: 'close'; code: number };
+type Listener = (event: SocketEvent) => void;
+
+export class SseSocket {
+  /** reconnecting-websocket checks that its `WebSocket` class looks like one. */
+  static readonly CLOSING = 2;
+  readyState = 0;
+  /** Set by reconnecting-websocket; meaningless here (text only). */
+  binaryType = 'blob';
   private source?: EventSource;
-  private done = false;
   private queued = false;
-  private welcome = true;
+  /** A `welcome` is owed: after `hello`, and after `auth` once the stream reopened with the new token. */
+  private owesWelcome = false;
+  /** reconnecting-websocket's listeners, by event type (plain calls: no Event objects per message). */
+  private readonly listeners = new Map<string, Set<Listener>>();
 
-  constructor(
-    private readonly server: string,
-    private readonly tenant: string,
-    private token: string | undefined,
-    private user: User | null,
-    private readonly positions: () => RoomPosition[],
-    private readonly events: TransportEvents,
-  ) {
-    // After the constructor returns, so the connection holds this transport when the first message comes.
-    queueMicrotask(() => this.done || this.open());
+  constructor(private readonly c: SseContext) {
+    // After the constructor returns, so that reconnecting-websocket has added its listeners.
+    queueMicrotask(() => this.readyState === 0 && this.open());
   }
 
-  send(message: ClientMessage): void {
-    if (message.type === 'hello') return;
+  addEventListener(type: SocketEvent['type'], listener: Listener): void {
+    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
+    this.listeners.get(type)!.add(listener);
+  }
+
+  removeEventListener(type: SocketEvent['type'], listener: Listener): void {
+    this.listeners.get(type)?.delete(listener);
+  }
+
+  send(data: string): void {
+    const message = JSON.parse(data) as ClientMessage;
+    if (message.type === 'hello') return this.welcome();
     if (message.type === 'auth') {
-      this.token = message.token;
-      this.user = userFromToken(message.token);
-      this.welcome = true;
+      this.c.token = message.token;
+      this.c.user = userFromToken(message.token);
+      this.owesWelcome = true;
     }
     // Several changes in one task (elements subscribing together) open one stream.
     if (this.queued) return;
     this.queued = true;
     queueMicrotask(() => {
       this.queued = false;
-      if (!this.done) this.open();
+      if (this.readyState === 1) this.open();
     });
   }
 
-  sendOp(): void {}
-
-  close(): void {
-    this.done = true;
+  close(code: number = CloseCode.normal): void {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
     this.source?.close();
+    // As a WebSocket does: the close event follows the call.
+    queueMicrotask(() => this.emit({ type: 'close', code }));
   }
 
   private open(): void {
     this.source?.close();
-    const url = new URL(`${this.server}/api/events`);
-    url.searchParams.set('tenant', this.tenant);
-    const subs = this.positions();
+    const url = new URL(`${this.c.server}/api/events`);
+    url.searchParams.set('tenant', this.c.tenant);
+    const subs = this.c.positions();
     for (const p of subs) url.searchParams.append('sub', p.epoch === undefined ? p.room : `${p.room}@${p.epoch}:${p.since}`);
-    if (this.token) url.searchParams.set('token', this.token);
-    if (subs.length === 0) return this.opening(); // nothing to stream yet; the first subscribe opens it
-    const source = (this.source = new EventSource(url));
+    if (this.c.token) url.searchParams.set('token', this.c.token);
+    if (subs.length === 0) return this.opened(); // nothing to stream yet; the first subscribe opens it
+    const source = (this.source = new this.c.EventSource(url));
     let streamOpened = false;
     source.onopen = () => {
       streamOpened = true;
-      this.opening();
+      this.opened();
     };
     const deliver = (event: Event) => {
-      if (this.source !== source) return;
+      if (this.source !== source || this.readyState === 3) return;
       const data = (event as MessageEvent).data;
       if (typeof data === 'string') {
-        try {
-          return this.events.onMessage(JSON.parse(data) as ServerMessage);
-        } catch {
-          return;
-        }
+        // A guest token the server renewed: the stream and POSTs go on with it.
+        if (event.type === 'welcome') this.c.token = (JSON.parse(data) as { guestToken?: string }).guestToken ?? this.c.token;
+        return this.emit({ type: 'message', data });
       }
       if (event.type !== 'error') return;
       // The stream failed. Before it ever opened, ask why: EventSource hides the HTTP status.
       source.close();
-      this.done = true;
-      if (streamOpened) return this.events.onClose(1006);
-      void this.refusal(subs[0].room).then((code) => this.events.onClose(code));
+      this.readyState = 3;
+      if (streamOpened) return this.closed(1006);
+      void this.refusal(subs[0].room).then((code) => this.closed(code));
     };
     for (const type of TYPES) source.addEventListener(type, deliver);
   }
 
-  /** First open (or after `auth`): tell the connection who we are, as a WebSocket's `welcome` would. */
-  private opening(): void {
-    this.opened = true;
-    if (!this.welcome) return;
-    this.welcome = false;
-    this.events.onMessage({ type: 'welcome', protocol: 1, user: this.user ?? { id: '', name: '' } });
+  /** The stream is up: the first time, the socket opens; after `auth`, the welcome for the new token follows. */
+  private opened(): void {
+    if (this.readyState === 0) {
+      this.readyState = 1;
+      this.emit({ type: 'open' });
+    }
+    if (this.owesWelcome) this.welcome();
+  }
+
+  /** Who we are, as a WebSocket's `welcome` would say. */
+  private welcome(): void {
+    this.owesWelcome = false;
+    const welcome: ServerMessage = { type: 'welcome', protocol: PROTOCOL_VERSION, user: this.c.user ?? { id: '', name: '' } };
+    this.emit({ type: 'message', data: JSON.stringify(welcome) });
+  }
+
+  private closed(code: number): void {
+    this.emit({ type: 'close', code });
+  }
+
+  private emit(event: SocketEvent): void {
+    for (const listener of this.listeners.get(event.type) ?? []) listener(event);
   }
 
   /** Why a stream was refused: 4401/4403 like a WebSocket close, 1006 when the server isn't answering. */
   private async refusal(room: string): Promise<number> {
     try {
-      const res = await fetch(`${this.server}/api/rooms/${encodeURIComponent(room)}/markers?tenant=${encodeURIComponent(this.tenant)}`, {
-        headers: this.token ? { Authorization: `Bearer ${this.token}` } : {},
+      const res = await fetch(`${this.c.server}/api/rooms/${encodeURIComponent(room)}/markers?tenant=${encodeURIComponent(this.c.tenant)}`, {
+        headers: this.c.token ? { Authorization: `Bearer ${this.c.token}` } : {},
       });
       return res.status === 401 ? CloseCode.unauthorized : res.status === 403 ? CloseCode.forbidden : 1006;
     } catch {

@@ -19,26 +19,11 @@ export interface RoomSubscriber {
   onMessage(message: RoomMessage): void;
   /** The epoch and last applied seq, or nothing when it has no confirmed state yet. */
   position(): { epoch: string; since: number } | undefined;
-}
-
-export interface ConnectionOptions {
-  /** Base URL of the image-chat server (http or https). */
-  server: string;
-  tenant: string;
-  /** A signed user token; without one the connection is a guest (kept in localStorage). */
-  token?: string;
-  /** `auto` (WebSocket, falling back to SSE), `websocket` or `sse`. */
-  transport?: TransportPreference;
-  /** Tunables; see `CONNECTION_DEFAULTS` in connection.ts. */
-  ackTimeoutMs?: number;
-  livenessMs?: number;
-  minUptimeMs?: number;
-  minDelayMs?: number;
-  maxDelayMs?: number;
-  fallbackAfter?: number;
-  lostTimeoutMs?: number;
-  webSocketRetryMs?: number;
-  WebSocket?: typeof WebSocket;
+  /**
+   * `onMessage` threw (a bug, not the network): the fault, reported as `internal`. The connection then asks for a
+   * fresh snapshot of the room, so that it does not freeze on the state the fault left.
+   */
+  onFault?(error: ClientError): void;
 }
 
 /** Makes a ClientError that is also an Error (useful stacks in consoles, `instanceof` in tests). */

@@ -109,9 +109,11 @@ export async function waitForMarkers(el: ImageChat, count: number): Promise<HTML
   return markerButtons(el);
 }
 
-/** Waits until the element is subscribed (its room's snapshot arrived). */
+/** Waits until the element is subscribed (its room's snapshot arrived) and its panels (a chunk of their own) are in. */
 export async function waitForReady(el: ImageChat): Promise<void> {
-  await waitUntil(() => (el as unknown as { sync: { ready: boolean } }).sync.ready, 'element never got its snapshot', { timeout: 5000 });
+  const inner = el as unknown as { sync: { ready: boolean }; ui?: unknown };
+  await waitUntil(() => inner.sync.ready, 'element never got its snapshot', { timeout: 5000 });
+  await waitUntil(() => inner.ui, 'the panels never loaded', { timeout: 5000 });
 }
 
 export function centre(el: Element): { x: number; y: number } {

@@ -1,25 +1,27 @@
 /**
  * The element's real sync code — RoomController over the shared Connection — driven under Node, so resilience tests
- * exercise what ships: Node 20 has no WebSocket, so `ws`'s class is injected; localStorage is a Map.
+ * exercise what ships: Node 20 has no WebSocket, so `ws`'s class is given to the connection, and an EventSource on
+ * fetch; localStorage is a Map.
  */
 import WebSocket from 'ws';
-import type { ReactiveControllerHost } from 'lit';
 import type { Marker } from '../../../protocol/messages.js';
 import { RoomController, type ChangeDetail, type ErrorDetail } from '../../../src/controllers/room-controller.js';
-import { CONNECTION_DEFAULTS, type Connection } from '../../../src/net/connection.js';
+import type { Connection } from '../../../src/net/connection.js';
 import type { TransportPreference } from '../../../src/net/types.js';
+import { fakeHost, installLocalStorage } from '../../../test-support/fakes.js';
 import { NodeEventSource } from '../../../test-support/node-event-source.js';
 
-/** Injects `ws`, an EventSource, and short reconnect delays (tests wait for reconnects; they never assert on time). */
+/** What every RoomClient's connection gets: Node's classes, and short reconnect delays (tests wait; they never time). */
+export const NODE_CONNECTION = {
+  WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+  EventSource: NodeEventSource as unknown as typeof globalThis.EventSource,
+  minDelayMs: 200,
+  maxDelayMs: 1000,
+};
+
+/** Gives this process a localStorage (guest identities survive reconnects, as in a browser). */
 export function useNodeTransport(): void {
-  (globalThis as Record<string, unknown>).EventSource ??= NodeEventSource;
-  Object.assign(CONNECTION_DEFAULTS, { WebSocket: WebSocket as unknown as typeof globalThis.WebSocket, minDelayMs: 200, maxDelayMs: 1000 });
-  const store = new Map<string, string>();
-  (globalThis as Record<string, unknown>).localStorage ??= {
-    getItem: (k: string) => store.get(k) ?? null,
-    setItem: (k: string, v: string) => void store.set(k, v),
-    removeItem: (k: string) => void store.delete(k),
-  };
+  installLocalStorage();
 }
 
 /** One `<image-chat>`'s worth of client: a RoomController on a fake host that records its events. */
@@ -31,19 +33,14 @@ export class RoomClient {
   /** `onUpdate` runs whenever the controller asks its host to render (after every message it applies). */
   constructor(server: string, room: string, options: { token?: string; transport?: TransportPreference; onUpdate?: (client: RoomClient) => void } = {}) {
     const { token, transport, onUpdate } = options;
-    const host = {
-      addController() {},
-      removeController() {},
-      requestUpdate: () => onUpdate?.(this),
-      updateComplete: Promise.resolve(true),
-      dispatchEvent: (event: Event) => {
-        const { type, detail } = event as CustomEvent;
+    const { host } = fakeHost({
+      onUpdate: () => onUpdate?.(this),
+      onEvent: ({ type, detail }) => {
         if (type === 'image-chat-change') this.changes.push(detail);
         if (type === 'image-chat-error') this.errors.push(detail);
-        return true;
       },
-    } as unknown as ReactiveControllerHost & HTMLElement;
-    this.controller = new RoomController(host, () => ({ server, tenant: 'demo', room, token, transport }));
+    });
+    this.controller = new RoomController(host, () => ({ server, tenant: 'demo', room, token, transport, connection: NODE_CONNECTION }));
     this.controller.hostConnected();
   }
 

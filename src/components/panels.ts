@@ -1,0 +1,114 @@
+/**
+ * The element's interaction layer: the new-marker panel and a marker's thread, with their styles. A chunk of its own,
+ * loaded as soon as an element connects (so it is there by the time anyone clicks), which keeps it off the path to
+ * the first picture with its markers.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Comment, Marker, User } from '../../protocol/index.js';
+import { percentToPoint } from '../core/coordinates.js';
+import type { Geometry } from '../controllers/layout-controller.js';
+import type { PanelController } from '../controllers/panel-controller.js';
+import type { RoomController } from '../controllers/room-controller.js';
+import type { Strings, SupportedLocale } from '../i18n/index.js';
+import { composer } from './composer.js';
+import * as act from './panel-actions.js';
+import { panel, thread } from './thread.js';
+
+export { panelStyles } from './panel.styles.js';
+
+/** What the panels show and act on, from the element. */
+export interface PanelView {
+  panels: PanelController;
+  sync: RoomController;
+  strings: Strings;
+  locale: SupportedLocale;
+  now: number;
+  user: User | null;
+  /** Read-only: by attribute, or while the markers shown are the cached copy. */
+  locked: boolean;
+  geometry: Geometry | null;
+}
+
+/** Where a panel goes: beside its point, flipped to stay inside the element. Full-screen on phones (CSS). */
+function panelStyle(g: Geometry, x: number, y: number): string {
+  const p = percentToPoint({ x, y }, g.content);
+  const width = Math.min(320, g.stage.width);
+  const gap = 22;
+  let left = p.x + gap;
+  if (left + width > g.stage.width) left = p.x - gap - width;
+  left = Math.max(0, Math.min(left, g.stage.width - width));
+  // In the lower half the panel grows upwards, so it stays over the picture instead of hanging below it.
+  if (p.y > g.stage.height / 2) return `left:${left}px;bottom:${Math.max(0, g.stage.height - p.y - 24)}px`;
+  return `left:${left}px;top:${Math.max(0, p.y - 24)}px`;
+}
+
+/** The new-marker panel, with its pin, while the user writes a new marker's first comment. */
+export function draftPanel(v: PanelView): TemplateResult | typeof nothing {
+  const { panels, geometry: g, strings: s } = v;
+  const { draft } = panels;
+  if (!draft || !g) return nothing;
+  const p = percentToPoint(draft, g.content);
+  const body = composer({
+    id: 'draft-text',
+    value: panels.draftText,
+    label: s.commentLabel,
+    placeholder: s.commentPlaceholder,
+    submitLabel: s.submitNew,
+    strings: s,
+    error: panels.errors.draft,
+    onRetry: panels.failure ? () => void act.retry(panels) : undefined,
+    onInput: (value) => panels.set({ draftText: value }),
+    onSubmit: () => void act.submitDraft(panels),
+    onCancel: () => panels.cancelDraft(),
+  });
+  return html`<div class="draft-pin" style=${`left:${p.x}px;top:${p.y}px`}></div>
+    ${panel({
+      id: 'draft',
+      title: s.newThreadTitle,
+      style: panelStyle(g, draft.x, draft.y),
+      onKeydown: panels.onKeydown,
+      body,
+      onClose: () => panels.cancelDraft(),
+      closeLabel: s.close,
+    })}`;
+}
+
+/** The open marker's thread. */
+export function threadPanel(v: PanelView, markers: readonly Marker[]): TemplateResult | typeof nothing {
+  const { panels, sync, geometry: g } = v;
+  const index = markers.findIndex((m) => m.id === panels.openId);
+  if (index < 0 || !g) return nothing;
+  const marker = markers[index];
+  return thread(
+    {
+      marker,
+      number: index + 1,
+      strings: v.strings,
+      locale: v.locale,
+      now: v.now,
+      user: v.user,
+      readonly: v.locked,
+      replyText: panels.replyText,
+      editing: panels.editing,
+      errors: panels.errors,
+      onRetry: panels.failure ? () => void act.retry(panels) : undefined,
+      onClose: () => panels.close(),
+      onReplyInput: (value) => panels.set({ replyText: value }),
+      onReply: () => void act.reply(panels, marker),
+      onEditStart: (c: Comment) => act.startEdit(panels, c.id, c.text),
+      onEditInput: (value) => panels.set({ editing: panels.editing && { ...panels.editing, text: value } }),
+      onEditSave: () => void act.saveEdit(panels, marker),
+      onEditCancel: () => panels.set({ editing: null }),
+      onDeleteComment: (c: Comment) => void act.threadOp(panels, marker, () => sync.deleteComment(marker.id, c.id)),
+      onResolve: (resolved) => void act.threadOp(panels, marker, () => sync.resolveMarker(marker.id, resolved)),
+      onMove: () => panels.startMove(marker),
+      onDeleteMarker: () => {
+        panels.close();
+        void act.threadOp(panels, marker, () => sync.deleteMarker(marker.id));
+      },
+    },
+    `thread-${index}`,
+    panelStyle(g, marker.x, marker.y),
+    panels.onKeydown,
+  );
+}
