@@ -120,6 +120,15 @@ export interface BatchMessage { type: 'batch'; events: RoomEvent[] }
 export interface AckMessage { type: 'ack'; broadcastId: string; seq: number }
 export interface ErrorMessage { type: 'error'; broadcastId?: string; code: ErrorCode; message: string; room?: string }
 export interface PingMessage { type: 'ping' }
+/**
+ * Who is looking at a room now, across every process: `count` distinct users (a user with three tabs counts once),
+ * `viewers` the first 20 of them, in the order they came. Sent after the opening (`snapshot` or `subscribed`), then
+ * when it changes, at most once a second per room. Ephemeral: no seq, not in the event log, never replayed.
+ */
+export interface PresenceMessage { type: 'presence'; room: string; count: number; viewers: User[] }
+
+/** How many viewers a presence message lists at most (`count` still counts them all). */
+export const PRESENCE_VIEWERS = 20;
 
 export type ServerMessage =
   | WelcomeMessage
@@ -129,7 +138,8 @@ export type ServerMessage =
   | BatchMessage
   | AckMessage
   | ErrorMessage
-  | PingMessage;
+  | PingMessage
+  | PresenceMessage;
 
 /** The `image-chat-updated` and friends, as a type guard for code that handles events and other messages apart. */
 export function isRoomEvent(message: { type: string }): message is RoomEvent {
