@@ -104,6 +104,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const services: Services = {
     storage,
     fanout,
+    presence: scale.presence,
     guests,
     limits,
     logger,

@@ -13,11 +13,14 @@ import type { RoomService } from './rooms/room-service.js';
 import type { Storage } from './storage/storage.js';
 import type { TenantRegistry } from './tenants/tenant-registry.js';
 import type { Connections } from './realtime/connections.js';
+import type { Presence } from './presence/presence.js';
 
 /** Everything a transport (WebSocket gateway, HTTP routes, SSE) needs, built once by server.ts. */
 export interface Services {
   storage: Storage;
   fanout: Fanout;
+  /** Who views each room, across processes (SPEC §2 `presence`). */
+  presence: Presence;
   rooms: RoomService;
   tenants: TenantRegistry;
   guests: Guests;

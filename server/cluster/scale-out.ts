@@ -1,7 +1,7 @@
 /**
  * What differs between one process and several (SPEC §5): how events reach the viewers, where the abuse limits are
- * counted, what "live" adds up. One process: all in memory. With REDIS_URL: the fan-out goes through Redis pub/sub,
- * the limits and the live counts live in Redis, `/readyz` asks Redis too. Keys and channels are prefixed with the
+ * counted, what "live" and presence add up. One process: all in memory. With REDIS_URL: the fan-out goes through
+ * Redis pub/sub, the limits, the live counts and the viewers of each room live in Redis, `/readyz` asks Redis too. Keys and channels are prefixed with the
  * database's epoch, so the processes of one deployment share them and another deployment on the same Redis (a
  * staging next to production) never sees them.
  */
@@ -15,7 +15,10 @@ import { RedisFanout } from '../fanout/redis-fanout.js';
 import { LocalLiveStats, type LiveStats } from '../observability/live-stats.js';
 import type { Logger } from '../observability/logger.js';
 import type { ReadinessProbe } from '../observability/readiness.js';
+import { Presence } from '../presence/presence.js';
 import { ClusterLiveStats } from './cluster-live-stats.js';
+import { ProcessRegistry } from './process-registry.js';
+import { RedisPresenceExchange } from './redis-presence.js';
 import { connectRedis } from './redis-links.js';
 
 export interface ScaleOut {
@@ -25,6 +28,8 @@ export interface ScaleOut {
   localLive: LocalLiveStats;
   /** What the usage endpoint reports as live: this process's, or every process's. */
   live: LiveStats;
+  /** Who views each room (on every process). */
+  presence: Presence;
   readiness: ReadinessProbe[];
   /** Usage counters are shared through the database: report what is stored, the same on every process. */
   sharedUsage: boolean;
@@ -44,15 +49,20 @@ export async function scaleOut({ redisUrl, epoch, limits, logger }: ScaleOutOpti
   if (!redisUrl) {
     const fanout = new LocalFanout((err) => logger.error({ err }, 'event listener failed'));
     const localLive = new LocalLiveStats(fanout);
+    const presence = new Presence();
     return {
       fanout,
       guard: new LocalAbuseGuard(limits),
       localLive,
       live: localLive,
+      presence,
       readiness: [],
       sharedUsage: false,
       publishFailures: () => 0,
-      close: () => fanout.close(),
+      async close() {
+        presence.close();
+        await fanout.close();
+      },
     };
   }
   const prefix = `image-chat:${epoch}:`;
@@ -61,13 +71,16 @@ export async function scaleOut({ redisUrl, epoch, limits, logger }: ScaleOutOpti
   const onError = (err: unknown, what: string) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, `redis: ${what}`);
   const fanout = new RedisFanout({ publisher: links.commands, subscriber: links.subscriber, prefix, onError });
   const localLive = new LocalLiveStats(fanout);
+  const processes = new ProcessRegistry(links.commands, prefix, fanout.origin, onError);
   const guard = new RedisAbuseGuard(links.commands, prefix, fanout.origin, limits, onError);
   const live = new ClusterLiveStats(links.commands, prefix, fanout.origin, localLive, onError);
+  const presence = new Presence(new RedisPresenceExchange(links.commands, prefix, fanout, processes, onError), (err) => onError(err, 'presence'));
   return {
     fanout,
     guard,
     localLive,
     live,
+    presence,
     readiness: [
       {
         name: 'redis',
@@ -80,8 +93,10 @@ export async function scaleOut({ redisUrl, epoch, limits, logger }: ScaleOutOpti
     sharedUsage: true,
     publishFailures: () => fanout.publishFailures,
     async close() {
+      presence.close();
       await guard.close();
       await live.close();
+      await processes.close();
       await fanout.close();
       await links.close();
     },

@@ -13,7 +13,8 @@
  * viewers elsewhere of a room that stays quiet afterwards get it too.
  *
  * Message format (text): `<origin>\n` then, per event, `<seq> <type>\n<json>\n` — JSON.stringify never writes a raw
- * newline, and the event JSON is forwarded as is: nothing is parsed on the way.
+ * newline, and the event JSON is forwarded as is: nothing is parsed on the way. A signal about the room (`!<kind>`
+ * on the second line: presence changed) uses the same channel, so it reaches exactly the processes with viewers.
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -59,6 +60,8 @@ export class RedisFanout implements Fanout {
   private readonly confirmTimeoutMs: number;
   private readonly onError: (err: unknown, what: string) => void;
   private wasReady = false;
+  private readonly signalHandlers: Array<(tenant: string, room: string, kind: string) => void> = [];
+  private readonly reconnectHandlers: Array<() => void> = [];
 
   constructor(options: RedisFanoutOptions) {
     this.publisher = options.publisher;
@@ -158,6 +161,11 @@ export class RedisFanout implements Fanout {
     if (!channel) return;
     const originEnd = message.indexOf('\n');
     if (originEnd < 0 || message.slice(0, originEnd) === this.origin) return;
+    if (message[originEnd + 1] === '!') {
+      const kind = message.slice(originEnd + 2, message.indexOf('\n', originEnd + 1));
+      for (const handler of this.signalHandlers) handler(channel.tenant, channel.room, kind);
+      return;
+    }
     let at = originEnd + 1;
     while (at < message.length) {
       const headerEnd = message.indexOf('\n', at);
@@ -178,6 +186,21 @@ export class RedisFanout implements Fanout {
       return;
     }
     this.local.forEachListener((listener) => listener.onMaybeMissed?.());
+    for (const handler of this.reconnectHandlers) handler();
+  }
+
+  /** Tells the other processes watching the room that `kind` changed (they re-read it; nothing else is carried). */
+  signal(tenant: string, room: string, kind: string): void {
+    this.send(this.channelOf(tenant, room), `${this.origin}\n!${kind}\n`);
+  }
+
+  onSignal(handler: (tenant: string, room: string, kind: string) => void): void {
+    this.signalHandlers.push(handler);
+  }
+
+  /** After the subscriber connection came back: what was shared may have been missed. */
+  onReconnect(handler: () => void): void {
+    this.reconnectHandlers.push(handler);
   }
 
   get roomCount(): number {

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { PROTOCOL_VERSION } from '../../protocol/messages.js';
 import { ProtocolError } from '../errors.js';
 import { requireRoomAccess } from '../identity/authenticate.js';
-import { logRefusedConnection, userKindOf } from '../observability/connection-log.js';
+import { logRefusedConnection } from '../observability/connection-log.js';
 import type { Services } from '../services.js';
 import { addressOf, identityOf, tenantOf } from './auth.js';
 import { roomParam } from './rooms.js';
@@ -80,7 +80,7 @@ async function openStream(ctx: Context, services: Services, idStyle: SseIdStyle,
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   });
-  const stream = new SseStream(ctx.res, services, tenant.id, idStyle, () => services.guard.closeConnection(address), userKindOf(identity));
+  const stream = new SseStream(ctx.res, services, tenant.id, idStyle, () => services.guard.closeConnection(address), identity);
   // A stream lives no longer than its token: it ends at expiry, and the client reconnects with a fresh one.
   if (identity) stream.endAt(identity.expiresAt);
   if (identity && guestToken) stream.send({ type: 'welcome', protocol: PROTOCOL_VERSION, user: identity.user, guestToken });

@@ -5,9 +5,10 @@
  * formatted once per run and shared by every stream watching it.
  */
 import type { ServerResponse } from 'node:http';
-import type { ServerMessage, SnapshotMessage, SubscribedMessage } from '../../protocol/messages.js';
+import type { ServerMessage, SnapshotMessage, SubscribedMessage, User } from '../../protocol/messages.js';
 import { sseEvent, type EventRun } from '../fanout/event-run.js';
-import { ConnectionLog, type UserKind } from '../observability/connection-log.js';
+import type { Identity } from '../identity/authenticate.js';
+import { ConnectionLog, userKindOf } from '../observability/connection-log.js';
 import type { TenantUsage } from '../observability/usage.js';
 import type { ClientConnection } from '../realtime/connections.js';
 import { scheduleFlush, type Flushable } from '../realtime/flush-queue.js';
@@ -30,6 +31,7 @@ export class SseStream implements ClientConnection, SubscriptionSink, Flushable 
   private outbox = '';
   private queuedEvents = 0;
   private readonly log: ConnectionLog;
+  private readonly user: User | null;
 
   constructor(
     private readonly res: ServerResponse,
@@ -37,10 +39,12 @@ export class SseStream implements ClientConnection, SubscriptionSink, Flushable 
     private readonly tenant: string,
     private readonly idStyle: SseIdStyle,
     private readonly onClosed: () => void = () => {},
-    user: UserKind = 'anonymous',
+    /** Who reads it (counted in its rooms' presence, named in the log); null for a reader without a token. */
+    identity: Identity | null = null,
   ) {
     this.usage = services.usage.tenant(tenant);
-    this.log = ConnectionLog.sse(services, tenant, user); // the lines of its opening, refusals and end
+    this.user = identity?.user ?? null;
+    this.log = ConnectionLog.sse(services, tenant, userKindOf(identity)); // the lines of its opening, refusals and end
     services.connections.add(this);
     services.metrics.connections.inc({ transport: 'sse' });
     res.on('close', () => this.onClose());
@@ -61,7 +65,7 @@ export class SseStream implements ClientConnection, SubscriptionSink, Flushable 
   }
 
   async subscribe(room: string, epoch?: string, since?: number): Promise<void> {
-    const subscription = await Subscription.open(this.services, this.tenant, room, { epoch, since }, this);
+    const subscription = await Subscription.open(this.services, this.tenant, room, { epoch, since }, this, this.user);
     if (this.closed) return subscription.close();
     this.subscriptions.push(subscription);
     this.services.metrics.subscriptions.inc();
@@ -84,6 +88,10 @@ export class SseStream implements ClientConnection, SubscriptionSink, Flushable 
     // The id style decides the text; for `room` ids it is the same for every stream on this server.
     this.enqueue(run.sseText(this.idStyle, (seq) => this.id(run.room, epoch, seq)));
     this.queuedEvents += run.events.length;
+  }
+
+  presence(json: string): void {
+    this.enqueue(sseEvent('presence', json));
   }
 
   /** Sends one protocol message as one SSE event (with `id` on events and snapshots). */

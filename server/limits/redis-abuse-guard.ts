@@ -56,9 +56,6 @@ redis.call('HINCRBY', prefix .. 'conns:' .. me, address, 1)
 return 1
 `;
 
-// A process's heartbeat: how long its counts outlive it if it dies without saying so.
-const ALIVE_MS = 15_000;
-const HEARTBEAT_MS = 5_000;
 
 type TakeRedis = Redis & { imageChatTake(keys: number, ...args: Array<string | number>): Promise<number> };
 type OpenRedis = Redis & { imageChatOpen(keys: number, ...args: Array<string | number>): Promise<number> };
@@ -67,13 +64,12 @@ export class RedisAbuseGuard implements AbuseGuard {
   private readonly local: LocalAbuseGuard;
   /** This process's open connections per address: the truth that Redis mirrors. */
   private readonly connections = new Map<string, number>();
-  private readonly heartbeat: NodeJS.Timeout;
   private fallbackNoted = false;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    /** This process (the fan-out's origin id). */
+    /** This process (its heartbeat is the ProcessRegistry's: its counts stop counting when it dies). */
     private readonly process: string,
     private readonly limits: ServerLimits,
     private readonly onError: (err: unknown, what: string) => void = () => {},
@@ -81,8 +77,6 @@ export class RedisAbuseGuard implements AbuseGuard {
     this.local = new LocalAbuseGuard(limits);
     redis.defineCommand('imageChatTake', { lua: TAKE });
     redis.defineCommand('imageChatOpen', { lua: OPEN });
-    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
-    this.heartbeat.unref();
     // After a reconnect, this process's counts in Redis are whatever they were: write the truth again.
     redis.on('ready', () => void this.republish());
     void this.republish();
@@ -92,22 +86,13 @@ export class RedisAbuseGuard implements AbuseGuard {
     return this.redis.status === 'ready';
   }
 
-  private async beat(): Promise<void> {
-    if (!this.ready) return;
-    try {
-      await this.redis.multi().set(`${this.prefix}alive:${this.process}`, '1', 'PX', ALIVE_MS).sadd(`${this.prefix}processes`, this.process).exec();
-    } catch (err) {
-      this.onError(err, 'Redis heartbeat');
-    }
-  }
-
   private async republish(): Promise<void> {
     if (!this.ready) return;
     const key = `${this.prefix}conns:${this.process}`;
     try {
       const multi = this.redis.multi().del(key);
       if (this.connections.size > 0) multi.hset(key, Object.fromEntries(this.connections));
-      await multi.set(`${this.prefix}alive:${this.process}`, '1', 'PX', ALIVE_MS).sadd(`${this.prefix}processes`, this.process).exec();
+      await multi.exec();
     } catch (err) {
       this.onError(err, 'Redis connection counts');
     }
@@ -186,16 +171,7 @@ export class RedisAbuseGuard implements AbuseGuard {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.heartbeat);
     if (!this.ready) return;
-    try {
-      await this.redis
-        .multi()
-        .del(`${this.prefix}conns:${this.process}`, `${this.prefix}alive:${this.process}`)
-        .srem(`${this.prefix}processes`, this.process)
-        .exec();
-    } catch (err) {
-      this.onError(err, 'Redis connection counts');
-    }
+    await this.redis.del(`${this.prefix}conns:${this.process}`).catch((err: unknown) => this.onError(err, 'Redis connection counts'));
   }
 }

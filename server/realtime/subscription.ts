@@ -5,9 +5,10 @@
  * the missing seq arrives; a gap that lasts (gap-watch.ts) or grows long is filled from the event log (or, once
  * trimmed, by a fresh snapshot), and so is whatever the fan-out says it may have lost (`onMaybeMissed`).
  */
-import type { SnapshotMessage, SubscribedMessage } from '../../protocol/messages.js';
+import type { SnapshotMessage, SubscribedMessage, User } from '../../protocol/messages.js';
 import { EventRun, type WireEvent } from '../fanout/event-run.js';
 import type { Fanout, RunListener } from '../fanout/fanout.js';
+import type { Presence, PresenceViewer } from '../presence/presence.js';
 import type { Storage } from '../storage/storage.js';
 import { unwatchGap, watchGap, type GapHolder } from './gap-watch.js';
 import { sharedEventsSince } from './shared-reads.js';
@@ -18,6 +19,15 @@ export interface SubscriptionSink {
   /** Events in seq order, gap-free after what was sent before. Often the very run the fan-out gave every viewer. */
   events(run: EventRun, epoch: string): void;
   subscribed(message: SubscribedMessage): void;
+  /** A presence message's JSON (the same text for every viewer of the room). */
+  presence(json: string): void;
+}
+
+/** What a subscription works with: the server's storage, fan-out and presence (Services has them all). */
+export interface SubscriptionDeps {
+  storage: Storage;
+  fanout: Fanout;
+  presence?: Presence;
 }
 
 export interface SubscribePosition {
@@ -25,12 +35,15 @@ export interface SubscribePosition {
   since?: number;
 }
 
+// Stands for a reader without an identity (a plain EventSource on a guests' tenant): never counted in presence.
+const ANONYMOUS: User = Object.freeze({ id: '', name: '' });
+
 // Events held while waiting for a missing seq before the log is asked for it.
 const MAX_HELD = 64;
 // Replayed events go out in runs of at most this many (each becomes a frame or a few).
 const REPLAY_RUN = 100;
 
-export class Subscription implements RunListener, GapHolder {
+export class Subscription implements RunListener, GapHolder, PresenceViewer {
   private lastSent = -1;
   gapSince = 0;
   /** Runs that came while the opening was read; null once live. */
@@ -44,32 +57,49 @@ export class Subscription implements RunListener, GapHolder {
   /** Resolves when the fan-out delivers everything published anywhere to this subscription. */
   private readonly listening: void | Promise<void>;
 
+  private readonly storage: Storage;
+  private readonly fanout: Fanout;
+  private joined: Presence | undefined;
+
   private constructor(
-    private readonly storage: Storage,
-    private readonly fanout: Fanout,
+    private readonly deps: SubscriptionDeps,
     readonly tenant: string,
     readonly room: string,
     private readonly sink: SubscriptionSink,
+    /** Who is looking (counted in the room's presence); null for a reader without an identity. */
+    readonly user: User,
   ) {
-    this.listening = fanout.subscribe(tenant, room, this);
+    this.storage = deps.storage;
+    this.fanout = deps.fanout;
+    this.listening = deps.fanout.subscribe(tenant, room, this);
   }
 
   /** Opens a subscription and sends its opening (replay + subscribed, or snapshot), then goes live. */
   static async open(
-    deps: { storage: Storage; fanout: Fanout },
+    deps: SubscriptionDeps,
     tenant: string,
     room: string,
     position: SubscribePosition,
     sink: SubscriptionSink,
+    user: User | null = null,
   ): Promise<Subscription> {
-    const subscription = new Subscription(deps.storage, deps.fanout, tenant, room, sink);
+    const subscription = new Subscription(deps, tenant, room, sink, user ?? ANONYMOUS);
     try {
       await subscription.start(position);
     } catch (err) {
       subscription.close();
       throw err;
     }
+    // After the opening: the room's presence follows it (SPEC §2), and the others learn of this viewer.
+    if (user && deps.presence && !subscription.closed) {
+      subscription.joined = deps.presence;
+      deps.presence.join(tenant, room, subscription);
+    }
     return subscription;
+  }
+
+  presence(json: string): void {
+    if (!this.closed) this.sink.presence(json);
   }
 
   private async start({ epoch, since }: SubscribePosition): Promise<void> {
@@ -177,6 +207,7 @@ export class Subscription implements RunListener, GapHolder {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.joined?.leave(this.tenant, this.room, this);
     unwatchGap(this);
     this.fanout.unsubscribe(this.tenant, this.room, this);
     this.held = null;

@@ -289,7 +289,7 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
     if (subscriptions.length >= this.services.limits.maxSubscriptionsPerConnection) {
       throw new ProtocolError('too-large', `a connection may subscribe to at most ${this.services.limits.maxSubscriptionsPerConnection} rooms`);
     }
-    const subscription = await Subscription.open(this.services, this.tenant!.id, room, { epoch, since }, this);
+    const subscription = await Subscription.open(this.services, this.tenant!.id, room, { epoch, since }, this, this.identity!.user);
     if (this.ws.readyState !== WebSocket.OPEN) return subscription.close();
     subscriptions.push(subscription);
     this.services.metrics.subscriptions.inc();
@@ -315,6 +315,10 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
 
   events(run: EventRun): void {
     this.enqueue(run);
+  }
+
+  presence(json: string): void {
+    this.enqueue(json);
   }
 
   private send(message: ServerMessage): void {

@@ -64,6 +64,7 @@ describe('Redis fan-out', () => {
     const subscription = await Subscription.open({ storage, fanout: on.fanout }, 't', room, {}, {
       snapshot: () => {},
       subscribed: () => {},
+      presence: () => {},
       events: (run: EventRun) => seqs.push(...run.events.map((e) => e.seq)),
     });
     return { seqs, subscription };

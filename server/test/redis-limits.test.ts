@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { ClusterLiveStats } from '../cluster/cluster-live-stats.js';
+import { ProcessRegistry } from '../cluster/process-registry.js';
 import { ProtocolError } from '../errors.js';
 import { LocalFanout } from '../fanout/local-fanout.js';
 import { RedisAbuseGuard } from '../limits/redis-abuse-guard.js';
@@ -23,13 +24,15 @@ const codeOf = (pending: Promise<unknown>) =>
 describe('shared limits (Redis)', () => {
   let prefix: string;
   let redis: Redis[] = [];
-  let guards: RedisAbuseGuard[] = [];
+  let guards: Array<{ close(): Promise<void> }> = [];
 
+  /** A process's guard, with the heartbeat that makes its connection counts count. */
   const guard = async (process: string, limits = {}) => {
     const connection = await redisClient();
     redis.push(connection);
+    const registry = new ProcessRegistry(connection, prefix, process);
     const made = new RedisAbuseGuard(connection, prefix, process, resolveLimits(limits));
-    guards.push(made);
+    guards.push(made, registry);
     return made;
   };
 

@@ -47,6 +47,7 @@ describe('Subscription ordering', () => {
     const subscription = await Subscription.open({ storage, fanout }, 't', 'r', {}, {
       snapshot: () => {},
       subscribed: () => {},
+      presence: () => {},
       events: (run) => received.push(...run.events.map((e) => e.seq)),
     });
     const events = [];
@@ -65,6 +66,7 @@ describe('Subscription ordering', () => {
     const subscription = await Subscription.open({ storage, fanout }, 't', 'r', {}, {
       snapshot: (m) => snapshots.push(m.seq),
       subscribed: () => {},
+      presence: () => {},
       events: (run) => received.push(...run.events.map((e) => e.seq)),
     });
     const events = [];
@@ -87,6 +89,7 @@ describe('Subscription ordering', () => {
     const subscription = await Subscription.open({ storage, fanout }, 't', 'r', {}, {
       snapshot: (m) => assert.equal(m.seq, 1),
       subscribed: () => assert.fail('no subscribed after a snapshot'),
+      presence: () => {},
       events: (run) => received.push(...run.events),
     });
     const [e2, e3, e4] = [await commit(), await commit(), await commit()];

@@ -1,5 +1,6 @@
 /** Tenants and tokens on every path (SPEC §4): who gets in, where from, and which rooms they see. */
 import assert from 'node:assert/strict';
+import { isRoomEvent } from '../../protocol/messages.js';
 import { after, before, describe, it } from 'node:test';
 import { api, ops, signedToken, SseClient, startTestServer, tenant, TEST_TENANTS, userToken, uuid, WsClient, type TestServer } from './helpers.js';
 
@@ -134,7 +135,7 @@ describe('tenants and tokens', () => {
     assert.equal((await writer.op(ops.createMarker('drop'))).type, 'ack');
     assert.equal((await writer.op(ops.createMarker('keep'))).type, 'ack');
     assert.equal((await client.event('keep')).type, 'new-image-chat');
-    assert.deepEqual(client.received().filter((m) => 'room' in m && m.room === 'drop'), [], 'no events from the dropped room');
+    assert.deepEqual(client.received().filter((m) => isRoomEvent(m) && m.room === 'drop'), [], 'no events from the dropped room');
     client.send({ type: 'auth', token: 'garbage' });
     assert.equal((await client.closed).code, 4401);
     await writer.close();

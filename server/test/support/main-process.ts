@@ -30,17 +30,22 @@ export async function startMain(env: Record<string, string>, args: string[] = []
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server/main.ts did not start within 20 s:\n${stdout}\n${stderr}`)), 20_000);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL'); // a server that did not start must not keep the test process alive
+      reject(new Error(`${why}:\n${stdout}\n${stderr}`));
+    };
+    const timer = setTimeout(() => fail('server/main.ts did not start within 20 s'), 20_000);
     const look = () => {
-      // The dashboard line comes last: once it is there, startup printed all it prints.
-      const match = /image-chat is running at (\S+)\n[^\n]*image-chat dashboard[^\n]*\n/.exec(stdout);
-      if (match) {
+      // The dashboard line comes last of the plain lines; pino's JSON lines are written apart and may come between.
+      const running = /^image-chat is running at (\S+)$/m.exec(stdout);
+      if (running && /^image-chat dashboard.*$/m.test(stdout)) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(running[1]!);
       }
     };
     child.stdout!.on('data', look);
-    void exited.then(() => reject(new Error(`server/main.ts exited at startup:\n${stdout}\n${stderr}`)));
+    void exited.then(() => fail('server/main.ts exited at startup'));
   });
   return {
     url,
