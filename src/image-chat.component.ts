@@ -144,7 +144,7 @@ export class ImageChat extends LitElement {
     if (announced.length > 0) {
       const s = this.strings;
       this.liveText = announced
-        .map((m) => s.announceNew(this.sync.markers.findIndex((v) => v.id === m.id) + 1, m.author.name, m.comments[0]?.text ?? ''))
+        .map((m) => s.announceNew(m.number, m.author.name, m.comments[0]?.text ?? ''))
         .join(' ');
       this.sync.announcements = [];
     }

@@ -82,7 +82,6 @@ export function threadPanel(v: PanelView, markers: readonly Marker[]): TemplateR
   return thread(
     {
       marker,
-      number: index + 1,
       strings: v.strings,
       locale: v.locale,
       now: v.now,

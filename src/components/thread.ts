@@ -28,7 +28,6 @@ export interface ThreadHandlers {
 
 export interface ThreadProps extends ThreadHandlers {
   marker: Marker;
-  number: number;
   strings: Strings;
   locale: SupportedLocale;
   now: number;
@@ -121,7 +120,8 @@ export function thread(p: ThreadProps, id: string, style: string, onKeydown: (e:
   const s = p.strings;
   const m = p.marker;
   const manage = !p.readonly && mayModify(p.user, m.author);
-  const title = html`<span class="badge ${m.resolved ? 'resolved' : ''}" aria-hidden="true">${p.number}</span>${s.threadTitle(p.number)}${m.resolved ? html` <span class="status-tag">${s.resolved}</span>` : nothing}`;
+  // The marker's stable number; the user's own new marker has none until the server confirms it.
+  const title = html`<span class="badge ${m.resolved ? 'resolved' : ''}" aria-hidden="true">${m.number ?? ''}</span>${m.number ? s.threadTitle(m.number) : s.newThreadTitle}${m.resolved ? html` <span class="status-tag">${s.resolved}</span>` : nothing}`;
   const actions = manage
     ? html`<button type="button" class="button small" @click=${() => p.onResolve(!m.resolved)}>${m.resolved ? s.reopen : s.resolve}</button>
         <button type="button" class="button small move" title=${s.movingHint} @click=${p.onMove}>${s.move}</button>
