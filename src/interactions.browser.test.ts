@@ -88,8 +88,10 @@ describe('<image-chat> interactions', () => {
     marker.click();
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.comment .link-button')).to.not.exist;
-    expect(el.shadowRoot!.querySelector('.panel-actions .button')).to.not.exist;
+    expect(el.shadowRoot!.querySelector('.panel-actions .move')).to.not.exist;
+    expect(el.shadowRoot!.querySelector('.panel-actions .icon-button.danger')).to.not.exist;
     expect(el.shadowRoot!.querySelector('.panel textarea')).to.exist; // anyone may reply
+    expect(q(el, '.panel-actions .button').textContent!.trim()).to.equal('Resolve'); // and resolve
     raw.close();
   });
 

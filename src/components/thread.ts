@@ -1,6 +1,7 @@
 /**
  * A marker's thread (`part="thread"`): a labelled, dialog-like card with the comments (author, relative time,
- * "(edited)"), edit/delete on comments the user may change, resolve/reopen, delete marker, and the reply composer.
+ * "(edited)"), edit/delete on comments the user may change, resolve/reopen (anyone who may write), move and delete
+ * marker (its author or a moderator), and the reply composer.
  * Comment text is bound as text, never HTML.
  */
 import { html, nothing, type TemplateResult } from 'lit';
@@ -122,13 +123,16 @@ export function thread(p: ThreadProps, id: string, style: string, onKeydown: (e:
   const manage = !p.readonly && mayModify(p.user, m.author);
   // The marker's stable number; the user's own new marker has none until the server confirms it.
   const title = html`<span class="badge ${m.resolved ? 'resolved' : ''}" aria-hidden="true">${m.number ?? ''}</span>${m.number ? s.threadTitle(m.number) : s.newThreadTitle}${m.resolved ? html` <span class="status-tag">${s.resolved}</span>` : nothing}`;
-  const actions = manage
-    ? html`<button type="button" class="button small" @click=${() => p.onResolve(!m.resolved)}>${m.resolved ? s.reopen : s.resolve}</button>
-        <button type="button" class="button small move" title=${s.movingHint} @click=${p.onMove}>${s.move}</button>
+  // Anyone who may write resolves or reopens (SPEC §2 rights); moving and deleting stay the author's or a moderator's.
+  const actions = html`${p.readonly
+    ? nothing
+    : html`<button type="button" class="button small" @click=${() => p.onResolve(!m.resolved)}>${m.resolved ? s.reopen : s.resolve}</button>`}
+    ${manage
+    ? html`<button type="button" class="button small move" title=${s.movingHint} @click=${p.onMove}>${s.move}</button>
         <button type="button" class="icon-button danger" aria-label=${s.deleteMarker} title=${s.deleteMarker} @click=${p.onDeleteMarker}>
           <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 8.5h5.6l.7-8.5" /></svg>
         </button>`
-    : nothing;
+    : nothing}`;
   const body = html`
     ${p.errors.thread ? html`<p class="error thread-error" role="alert">${p.errors.thread} ${retryButton(s, p.onRetry)}</p>` : nothing}
     <ol class="comments">${m.comments.map((c) => commentItem(p, c))}</ol>
