@@ -120,7 +120,7 @@ export class ImageChat extends LitElement {
     if (!this.ui) {
       void import('./components/panels.js').then((ui) => {
         // The panels' styles join the element's (after them: they style only the panels).
-        adoptStyles(this.renderRoot as ShadowRoot, [...ImageChat.elementStyles, ui.panelStyles]);
+        adoptStyles(this.renderRoot as ShadowRoot, [...ImageChat.elementStyles, ...ui.panelStyles]);
         this.ui = ui;
       });
     }

@@ -10,11 +10,17 @@ import type { Geometry } from '../controllers/layout-controller.js';
 import type { PanelController } from '../controllers/panel-controller.js';
 import type { RoomController } from '../controllers/room-controller.js';
 import type { Strings, SupportedLocale } from '../i18n/index.js';
+import { conversationStrings } from '../i18n/conversation-strings.js';
 import { composer } from './composer.js';
+import { askDelete, cancelDelete } from './confirm-delete.js';
 import * as act from './panel-actions.js';
 import { panel, thread } from './thread.js';
 
-export { panelStyles } from './panel.styles.js';
+import { panelStyles as threadStyles } from './panel.styles.js';
+import { conversationStyles } from './conversation.styles.js';
+
+/** The chunk's styles, in cascade order: they follow the element's. */
+export const panelStyles = [threadStyles, conversationStyles];
 
 /** What the panels show and act on, from the element. */
 export interface PanelView {
@@ -83,10 +89,12 @@ export function threadPanel(v: PanelView, markers: readonly Marker[]): TemplateR
     {
       marker,
       strings: v.strings,
+      conversation: conversationStrings(v.locale),
       locale: v.locale,
       now: v.now,
       user: v.user,
       readonly: v.locked,
+      confirming: panels.confirming,
       replyText: panels.replyText,
       editing: panels.editing,
       errors: panels.errors,
@@ -98,13 +106,12 @@ export function threadPanel(v: PanelView, markers: readonly Marker[]): TemplateR
       onEditInput: (value) => panels.set({ editing: panels.editing && { ...panels.editing, text: value } }),
       onEditSave: () => void act.saveEdit(panels, marker),
       onEditCancel: () => panels.set({ editing: null }),
-      onDeleteComment: (c: Comment) => void act.threadOp(panels, marker, () => sync.deleteComment(marker.id, c.id)),
+      onDeleteComment: (c: Comment) => askDelete(panels, c.id),
       onResolve: (resolved) => void act.threadOp(panels, marker, () => sync.resolveMarker(marker.id, resolved)),
       onMove: () => panels.startMove(marker),
-      onDeleteMarker: () => {
-        panels.close();
-        void act.threadOp(panels, marker, () => sync.deleteMarker(marker.id));
-      },
+      onDeleteMarker: () => askDelete(panels, marker.id),
+      onConfirmDelete: () => void act.confirmedDelete(panels, marker),
+      onCancelDelete: () => cancelDelete(panels, marker.id),
     },
     `thread-${index}`,
     panelStyle(g, marker.x, marker.y),

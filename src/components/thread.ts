@@ -8,7 +8,9 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Comment, Marker, User } from '../../protocol/index.js';
 import { mayModify } from '../core/rights.js';
 import { relativeTime, type Strings, type SupportedLocale } from '../i18n/index.js';
+import type { ConversationStrings } from '../i18n/conversation-strings.js';
 import { composer, retryButton } from './composer.js';
+import { confirmDelete } from './confirm-delete.js';
 
 export interface ThreadHandlers {
   onClose(): void;
@@ -18,11 +20,17 @@ export interface ThreadHandlers {
   onEditInput(value: string): void;
   onEditSave(): void;
   onEditCancel(): void;
+  /** Asks first (confirm-delete.ts): `confirming` then names the comment. */
   onDeleteComment(comment: Comment): void;
   onResolve(resolved: boolean): void;
   /** Move the marker by keyboard (arrows, Enter, Escape). */
   onMove(): void;
+  /** Asks first: `confirming` then names the marker. */
   onDeleteMarker(): void;
+  /** The user's yes to the question about `confirming`. */
+  onConfirmDelete(): void;
+  /** Escape or Cancel on that question. */
+  onCancelDelete(): void;
   /** Offered with an error when the failed op can be sent again. */
   onRetry?(): void;
 }
@@ -30,10 +38,13 @@ export interface ThreadHandlers {
 export interface ThreadProps extends ThreadHandlers {
   marker: Marker;
   strings: Strings;
+  conversation: ConversationStrings;
   locale: SupportedLocale;
   now: number;
   user: User | null;
   readonly: boolean;
+  /** The marker or comment whose delete waits for a yes. */
+  confirming: string | null;
   replyText: string;
   editing: { commentId: string; text: string } | null;
   errors: { reply?: string; edit?: string; thread?: string };
@@ -81,7 +92,7 @@ function commentItem(p: ThreadProps, comment: Comment): TemplateResult {
   const editable = !p.readonly && mayModify(p.user, comment.author);
   const editing = p.editing?.commentId === comment.id;
   return html`
-    <li class="comment">
+    <li class="comment" data-comment-id=${comment.id}>
       ${avatar(comment.author)}
       <div class="comment-body">
         <div class="comment-meta">
@@ -106,7 +117,16 @@ function commentItem(p: ThreadProps, comment: Comment): TemplateResult {
               onCancel: p.onEditCancel,
             })
           : html`<p class="comment-text">${comment.text}</p>`}
-        ${editable && !editing
+        ${p.confirming === comment.id
+          ? confirmDelete({
+              id: `confirm-${comment.id}`,
+              question: p.conversation.confirmDeleteComment(p.marker.comments.length === 1),
+              deleteLabel: s.delete,
+              cancelLabel: s.cancel,
+              onConfirm: p.onConfirmDelete,
+              onCancel: p.onCancelDelete,
+            })
+          : editable && !editing
           ? html`<div class="comment-actions">
               <button type="button" class="link-button" @click=${() => p.onEditStart(comment)}>${s.edit}</button>
               <button type="button" class="link-button danger" @click=${() => p.onDeleteComment(comment)}>${s.delete}</button>
@@ -135,6 +155,16 @@ export function thread(p: ThreadProps, id: string, style: string, onKeydown: (e:
     : nothing}`;
   const body = html`
     ${p.errors.thread ? html`<p class="error thread-error" role="alert">${p.errors.thread} ${retryButton(s, p.onRetry)}</p>` : nothing}
+    ${p.confirming === m.id
+      ? confirmDelete({
+          id: `${id}-confirm`,
+          question: p.conversation.confirmDeleteMarker(m.comments.length - 1),
+          deleteLabel: s.delete,
+          cancelLabel: s.cancel,
+          onConfirm: p.onConfirmDelete,
+          onCancel: p.onCancelDelete,
+        })
+      : nothing}
     <ol class="comments">${m.comments.map((c) => commentItem(p, c))}</ol>
     ${p.readonly
       ? nothing
