@@ -188,7 +188,7 @@ export class ImageChat extends LitElement {
         </div>
         <div class="markers">
           ${markerPins({
-            markers,
+            markers: this.ui ? this.ui.shownOnImage(this.panels, markers) : markers,
             geometry: g,
             strings: s,
             openId: this.panels.openId,
@@ -233,7 +233,7 @@ export class ImageChat extends LitElement {
       locked: this.locked,
       geometry: this.layout.geometry,
     };
-    return html`${ui.draftPanel(view)} ${ui.threadPanel(view, markers)}`;
+    return html`${ui.draftPanel(view)} ${ui.threadPanel(view, markers)} ${ui.toolbar(view, markers)}`;
   }
 
   /** Nothing while connected; otherwise the connection state, or that the markers shown are a saved copy. */

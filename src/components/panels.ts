@@ -13,11 +13,14 @@ import type { Strings, SupportedLocale } from '../i18n/index.js';
 import { conversationStrings } from '../i18n/conversation-strings.js';
 import { composer } from './composer.js';
 import { askDelete, cancelDelete } from './confirm-delete.js';
+import { threadsList, threadsToggle } from './threads-list.js';
 import * as act from './panel-actions.js';
 import { panel, thread } from './thread.js';
 
 import { panelStyles as threadStyles } from './panel.styles.js';
 import { conversationStyles } from './conversation.styles.js';
+
+export { shownOnImage } from './threads-list.js';
 
 /** The chunk's styles, in cascade order: they follow the element's. */
 export const panelStyles = [threadStyles, conversationStyles];
@@ -117,4 +120,10 @@ export function threadPanel(v: PanelView, markers: readonly Marker[]): TemplateR
     panelStyle(g, marker.x, marker.y),
     panels.onKeydown,
   );
+}
+
+/** The tools over the picture's top-right corner: who is viewing, the threads toggle; and the threads list when open. */
+export function toolbar(v: PanelView, markers: readonly Marker[]): TemplateResult {
+  return html`<div class="toolbar">${threadsToggle(v.panels, v.locale, markers)}</div>
+    ${threadsList(v.panels, v.locale, markers)}`;
 }

@@ -20,6 +20,8 @@ export interface ConversationStrings {
   filterAll: string;
   /** The switch that hides resolved markers on the picture. */
   hideResolved: string;
+  /** "3 replies". */
+  replies(n: number): string;
   /** One thread in the list: number, author, replies, state (its first words come apart). */
   threadItem(n: number | undefined, author: string, replies: number, resolved: boolean): string;
   noThreads: string;
@@ -45,8 +47,9 @@ const en: ConversationStrings = {
   filterResolved: 'Resolved',
   filterAll: 'All',
   hideResolved: 'Hide resolved markers',
+  replies: (n) => (n === 1 ? '1 reply' : `${n} replies`),
   threadItem: (n, author, replies, resolved) =>
-    `${n ? `Marker ${n}, ` : ''}by ${author}, ${replies === 1 ? '1 reply' : `${replies} replies`}, ${resolved ? 'resolved' : 'open'}`,
+    `${n ? `Marker ${n}, ` : ''}by ${author}, ${en.replies(replies)}, ${resolved ? 'resolved' : 'open'}`,
   noThreads: 'No threads here.',
   open: 'Open',
   resolved: 'Resolved',
@@ -68,8 +71,9 @@ const ptBR: ConversationStrings = {
   filterResolved: 'Resolvidas',
   filterAll: 'Todas',
   hideResolved: 'Ocultar marcadores resolvidos',
+  replies: (n) => (n === 1 ? '1 resposta' : `${n} respostas`),
   threadItem: (n, author, replies, resolved) =>
-    `${n ? `Marcador ${n}, ` : ''}de ${author}, ${replies === 1 ? '1 resposta' : `${replies} respostas`}, ${resolved ? 'resolvida' : 'aberta'}`,
+    `${n ? `Marcador ${n}, ` : ''}de ${author}, ${ptBR.replies(replies)}, ${resolved ? 'resolvida' : 'aberta'}`,
   noThreads: 'Nenhuma conversa aqui.',
   open: 'Aberta',
   resolved: 'Resolvida',
