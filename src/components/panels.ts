@@ -13,6 +13,7 @@ import type { Strings, SupportedLocale } from '../i18n/index.js';
 import { conversationStrings } from '../i18n/conversation-strings.js';
 import { composer } from './composer.js';
 import { askDelete, cancelDelete } from './confirm-delete.js';
+import { presenceStack } from './presence-stack.js';
 import { threadsList, threadsToggle } from './threads-list.js';
 import * as act from './panel-actions.js';
 import { panel, thread } from './thread.js';
@@ -124,6 +125,6 @@ export function threadPanel(v: PanelView, markers: readonly Marker[]): TemplateR
 
 /** The tools over the picture's top-right corner: who is viewing, the threads toggle; and the threads list when open. */
 export function toolbar(v: PanelView, markers: readonly Marker[]): TemplateResult {
-  return html`<div class="toolbar">${threadsToggle(v.panels, v.locale, markers)}</div>
+  return html`<div class="toolbar">${presenceStack(v.sync, v.locale)} ${threadsToggle(v.panels, v.locale, markers)}</div>
     ${threadsList(v.panels, v.locale, markers)}`;
 }
