@@ -82,6 +82,7 @@ describe('<image-chat> conversations', () => {
     expect(question.getAttribute('role')).to.equal('group');
     expect(q(el, `#${question.getAttribute('aria-labelledby')}`).textContent).to.equal('Delete this thread and its 3 replies?');
     expect((await fetchMarkers(room))).to.have.length(1, 'nothing deleted before the yes');
+    await expect(el).to.be.accessible();
     await sendKeys({ press: 'Escape' });
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.confirm')).to.not.exist;

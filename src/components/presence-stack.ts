@@ -52,6 +52,6 @@ export function presenceStack(sync: RoomController, locale: SupportedLocale): Te
     </ul>
     <span class="presence-count" aria-hidden="true">${message.count}</span>
     <span class="visually-hidden viewers">${shown.map((v) => v.name).join(', ')}${rest > 0 ? ` ${c.more(rest)}` : ''}</span>
-    <span class="visually-hidden" aria-live="polite">${announcement(sync, message, locale)}</span>
+    <span class="visually-hidden"><span class="presence-live" aria-live="polite">${announcement(sync, message, locale)}</span></span>
   </div>`;
 }

@@ -83,11 +83,12 @@ function item(panels: PanelController, locale: SupportedLocale, m: Marker): Temp
       class="thread-item"
       data-marker-id=${m.id}
       aria-current=${panels.openId === m.id ? 'true' : 'false'}
-      aria-label=${`${c.threadItem(m.number, m.author.name, replies, m.resolved)}: ${first}`}
       @click=${choose}
     >
       <span class="badge ${m.resolved ? 'resolved' : ''}" aria-hidden="true">${m.number ?? ''}</span>
-      <span class="thread-item-body" aria-hidden="true">
+      <span class="thread-item-body">
+        <!-- Named by what it shows (so speech input finds it by its words), the number said in full first. -->
+        <span class="visually-hidden">${c.threadItem(m.number)}</span>
         <span class="thread-item-text">${first}</span>
         <span class="thread-item-meta">${m.author.name} · ${c.replies(replies)} · ${m.resolved ? c.resolved : c.open}</span>
       </span>

@@ -22,8 +22,8 @@ export interface ConversationStrings {
   hideResolved: string;
   /** "3 replies". */
   replies(n: number): string;
-  /** One thread in the list: number, author, replies, state (its first words come apart). */
-  threadItem(n: number | undefined, author: string, replies: number, resolved: boolean): string;
+  /** Said before a thread's first words in the list (its number, spoken in full); empty without a number. */
+  threadItem(n: number | undefined): string;
   noThreads: string;
   open: string;
   resolved: string;
@@ -48,8 +48,7 @@ const en: ConversationStrings = {
   filterAll: 'All',
   hideResolved: 'Hide resolved markers',
   replies: (n) => (n === 1 ? '1 reply' : `${n} replies`),
-  threadItem: (n, author, replies, resolved) =>
-    `${n ? `Marker ${n}, ` : ''}by ${author}, ${en.replies(replies)}, ${resolved ? 'resolved' : 'open'}`,
+  threadItem: (n) => (n ? `Marker ${n}:` : ''),
   noThreads: 'No threads here.',
   open: 'Open',
   resolved: 'Resolved',
@@ -72,8 +71,7 @@ const ptBR: ConversationStrings = {
   filterAll: 'Todas',
   hideResolved: 'Ocultar marcadores resolvidos',
   replies: (n) => (n === 1 ? '1 resposta' : `${n} respostas`),
-  threadItem: (n, author, replies, resolved) =>
-    `${n ? `Marcador ${n}, ` : ''}de ${author}, ${ptBR.replies(replies)}, ${resolved ? 'resolvida' : 'aberta'}`,
+  threadItem: (n) => (n ? `Marcador ${n}:` : ''),
   noThreads: 'Nenhuma conversa aqui.',
   open: 'Aberta',
   resolved: 'Resolvida',
