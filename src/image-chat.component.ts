@@ -15,7 +15,8 @@ import { styles } from './image-chat.styles.js';
 
 /**
  * Conversations pinned on an image: click the picture to place a marker and discuss that spot; everyone viewing the
- * same room sees markers and comments appear, change and vanish live.
+ * same room sees markers and comments appear, change and vanish live. Markers show their stable `number`; anyone who
+ * may write resolves or reopens a thread; deleting asks first.
  *
  * @tag image-chat
  * @summary Real-time conversations pinned on an image.
@@ -26,11 +27,16 @@ import { styles } from './image-chat.styles.js';
  * @event {CustomEvent<ChangeDetail>} image-chat-change - `{ kind: 'created'|'updated'|'deleted', markerId, origin: 'local'|'tab'|'remote' }`; `tab`: the
  *   same user in another tab of this browser (shown at once, reported when the server's event confirms it).
  * @event {CustomEvent<ErrorDetail>} image-chat-error - `{ code, message, action }`: an op was refused and rolled back, or the connection failed.
+ * @event {CustomEvent<PresenceDetail>} image-chat-presence - `{ count, viewers }`: who views the room now (distinct users, the first 20 of
+ *   them, the user included), after the room opens and then on change.
  *
  * @csspart image - The `<img>` rendered from `src`.
  * @csspart marker - Each marker button (resolved ones also have `marker-resolved`).
  * @csspart thread - A marker's thread panel, and the new-marker panel.
  * @csspart composer - Comment forms (new marker, reply, edit).
+ * @csspart presence - Who views the room now: a stack of avatars (at most four, then "+N") and the count; shown while connected.
+ * @csspart threads - The threads list (opened by the Threads toggle over the picture): every thread, filtered to open,
+ *   resolved or all, with the switch that hides resolved markers on the picture.
  * @csspart status - The status line (`role="status"`): empty while connected; otherwise the connection state, or that the
  *   markers shown are this browser's saved copy, read-only until the server confirms them.
  *
