@@ -228,6 +228,8 @@ async function measure(count: number, databaseUrl: string): Promise<Result> {
     for (const writer of writers) writer.running = false;
     while (writers.some((w) => w.inFlight)) await sleep(10);
     const acked = writers.reduce((sum, w) => sum + w.acks, 0);
+    const refused = writers.reduce((sum, w) => sum + w.errors, 0);
+    if (refused) console.warn(`${refused} ops refused (limits?)`);
     const opsSeconds = (performance.now() - started) / 1000;
     const finalSeq = (room: string) => Math.max(0, ...writers.map((w) => w.seqs.get(room) ?? 0));
     await Promise.all(viewers.map((v) => v.until(finalSeq(v.room))));
