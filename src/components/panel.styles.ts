@@ -2,6 +2,35 @@
 import { css } from 'lit';
 
 export const panelStyles = css`
+  /* The panels' dark colours (the markers' are with the element's styles). Text pairs stay AA (4.5:1). */
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      --image-chat-surface: #1f2937;
+      --image-chat-text: #f3f4f6;
+      --image-chat-muted: #9ca3af;
+      --image-chat-border: #374151;
+      --image-chat-danger: #f87171;
+      color-scheme: dark;
+    }
+  }
+  :host([theme='dark']) {
+    --image-chat-surface: #1f2937;
+    --image-chat-text: #f3f4f6;
+    --image-chat-muted: #9ca3af;
+    --image-chat-border: #374151;
+    --image-chat-danger: #f87171;
+    color-scheme: dark;
+  }
+  /* The new marker's pin, while its first comment is written. */
+  .draft-pin {
+    position: absolute;
+    width: var(--image-chat-marker-size);
+    height: var(--image-chat-marker-size);
+    transform: translate(-50%, -50%);
+    border-radius: 50%;
+    border: 2px dashed var(--image-chat-accent);
+    background: color-mix(in srgb, var(--image-chat-accent) 25%, transparent);
+  }
   .panel {
     position: absolute;
     z-index: 10;
