@@ -114,10 +114,11 @@ export const panelStyles = css`
     width: 28px;
     height: 28px;
     border-radius: 50%;
-    background: color-mix(in srgb, var(--image-chat-accent) 14%, var(--image-chat-surface));
-    color: var(--image-chat-accent);
+    /* The background is the user's colour (inline, core/avatar.ts): every one is AA under white. */
+    color: #fff;
     font-weight: 600;
-    font-size: 13px;
+    font-size: 11px;
+    letter-spacing: 0.02em;
   }
   .comment-body { flex: 1; min-width: 0; }
   .comment-meta {

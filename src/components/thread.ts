@@ -5,6 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Comment, Marker, User } from '../../protocol/index.js';
+import { avatarColour, initials } from '../core/avatar.js';
 import { mayModify } from '../core/rights.js';
 import { relativeTime, type Strings, type SupportedLocale } from '../i18n/index.js';
 import { composer, retryButton } from './composer.js';
@@ -70,9 +71,9 @@ export function panel({ id, title, style, onKeydown, body, actions = nothing, on
   `;
 }
 
+/** The author's colour and initials, the same for that user everywhere (core/avatar.ts); the name is shown beside it. */
 function avatar(user: User): TemplateResult {
-  const initial = (user.name.trim()[0] ?? '?').toUpperCase();
-  return html`<span class="avatar" aria-hidden="true">${initial}</span>`;
+  return html`<span class="avatar" aria-hidden="true" style=${`background:${avatarColour(user.id)}`}>${initials(user.name)}</span>`;
 }
 
 function commentItem(p: ThreadProps, comment: Comment): TemplateResult {
