@@ -56,26 +56,38 @@ export const panelStyles = css`
       z-index: 2147483000;
     }
   }
+  /* The title stays on one line ("Marker 12 Resolved", never "Marker / 12"); when it and the actions do not fit
+     side by side, the actions move to a row of their own below it. Close stays in the top right corner. */
   .panel-header {
+    position: relative;
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
-    gap: 8px;
-    padding: 10px 10px 10px 14px;
+    gap: 6px 8px;
+    padding: 10px 44px 10px 14px;
     border-bottom: 1px solid var(--image-chat-border);
   }
   .panel-title {
-    flex: 1;
+    flex: 1 0 auto;
     display: flex;
     align-items: center;
     gap: 8px;
+    min-height: 30px;
     margin: 0;
     font-size: 14px;
     font-weight: 600;
+    white-space: nowrap;
   }
   .panel-actions {
     display: flex;
     align-items: center;
     gap: 4px;
+    margin-left: auto;
+  }
+  .panel-actions > :last-child {
+    position: absolute;
+    top: 10px;
+    right: 10px;
   }
   .badge {
     display: inline-grid;
@@ -100,6 +112,7 @@ export const panelStyles = css`
     padding: 4px 14px;
     overflow-y: auto;
     flex: 1 1 auto;
+    min-height: 48px;
   }
   .comment {
     display: flex;
