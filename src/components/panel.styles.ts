@@ -45,15 +45,49 @@ export const panelStyles = css`
     box-shadow: 0 10px 30px rgb(15 23 42 / 0.18), 0 2px 6px rgb(15 23 42 / 0.08);
     overflow: hidden;
   }
+  /* The picture around the pin: phones only, where the thread covers the page. */
+  .picture {
+    display: none;
+  }
   @media (max-width: 767.98px) {
     .panel {
       position: fixed;
       inset: 0 !important;
       width: auto;
-      max-height: none;
+      max-height: none !important;
       border-radius: 0;
       border: none;
       z-index: 2147483000;
+    }
+    .picture {
+      display: block;
+      position: relative;
+      flex: none;
+      height: min(36vh, 280px);
+      overflow: hidden;
+      background: var(--image-chat-border);
+      border-bottom: 1px solid var(--image-chat-border);
+    }
+    .picture img {
+      position: absolute;
+      max-width: none;
+      user-select: none;
+    }
+    .pin {
+      position: absolute;
+      left: 50%;
+      top: 50%;
+      width: var(--image-chat-marker-size);
+      height: var(--image-chat-marker-size);
+      transform: translate(-50%, -50%);
+      border-radius: 50%;
+      border: 3px solid var(--image-chat-marker-border);
+      background: var(--image-chat-accent);
+      box-shadow: 0 0 0 1px rgb(0 0 0 / 0.25), 0 4px 10px rgb(0 0 0 / 0.3);
+    }
+    .pin.draft {
+      border-style: dashed;
+      background: color-mix(in srgb, var(--image-chat-accent) 40%, transparent);
     }
   }
   /* The title stays on one line ("Marker 12 Resolved", never "Marker / 12"); when it and the actions do not fit

@@ -54,6 +54,25 @@ function panelStyle(g: Geometry, x: number, y: number): string {
   return `left:${left}px;top:${p.y - LIFT}px;max-height:${Math.min(480, innerHeight - pin + LIFT - EDGE)}px`;
 }
 
+/**
+ * What the full-screen thread of a phone shows under its header (CSS shows it under 768 px only): the part of the
+ * picture around the pin, centred on it, with the pin drawn, so people see what they are talking about. Twice the
+ * size the page shows the picture at, but never past the picture's own pixels (it would blur).
+ */
+function picture(v: PanelView, x: number, y: number, draft = false): TemplateResult | typeof nothing {
+  const g = v.geometry!;
+  const { host } = v.panels;
+  const img = host.querySelector<HTMLImageElement>(':scope > img') ?? host.renderRoot.querySelector<HTMLImageElement>('.surface > img');
+  const src = img?.currentSrc || img?.src;
+  if (!img || !src) return nothing;
+  const width = Math.max(g.content.width, Math.min(2 * g.content.width, img.naturalWidth));
+  const height = (width * g.content.height) / g.content.width;
+  const place = `width:${width}px;height:${height}px;left:calc(50% - ${(x * width) / 100}px);top:calc(50% - ${(y * height) / 100}px)`;
+  return html`<div class="picture" aria-hidden="true">
+    <img src=${src} alt="" draggable="false" style=${place} /><span class=${draft ? 'pin draft' : 'pin'}></span>
+  </div>`;
+}
+
 /** The new-marker panel, with its pin, while the user writes a new marker's first comment. */
 export function draftPanel(v: PanelView): TemplateResult | typeof nothing {
   const { panels, geometry: g, strings: s } = v;
@@ -80,6 +99,7 @@ export function draftPanel(v: PanelView): TemplateResult | typeof nothing {
       style: panelStyle(g, draft.x, draft.y),
       onKeydown: panels.onKeydown,
       body,
+      picture: picture(v, draft.x, draft.y, true),
       onClose: () => panels.cancelDraft(),
       closeLabel: s.close,
     })}`;
@@ -103,6 +123,7 @@ export function threadPanel(v: PanelView, markers: readonly Marker[]): TemplateR
       replyText: panels.replyText,
       editing: panels.editing,
       errors: panels.errors,
+      picture: picture(v, marker.x, marker.y),
       onRetry: panels.failure ? () => void act.retry(panels) : undefined,
       onClose: () => panels.close(),
       onReplyInput: (value) => panels.set({ replyText: value }),
