@@ -1,8 +1,8 @@
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import type { ImageChat } from './image-chat.js';
 import './image-chat.js';
-import { RawClient, centre, chat, clickAt, q, uniqueRoom, waitForMarkers } from './test/helpers.js';
+import { RawClient, centre, chat, clickAt, q, serverUrl, testImage, uniqueRoom, waitForMarkers, waitForReady } from './test/helpers.js';
 
 /** The viewport the other test files expect. */
 const DEFAULT_VIEWPORT = { width: 800, height: 600 };
@@ -58,6 +58,22 @@ describe('<image-chat> on a phone', () => {
     expect(draft.x).to.be.closeTo(25, 100 / r.width);
     await expectPictureAround(el, draft.x, draft.y);
     expect(q(el, '.panel .pin').classList.contains('draft')).to.equal(true);
+  });
+
+  it('crops a slotted <img> with object-fit: contain around the pin too', async () => {
+    const raw = await RawClient.connect();
+    const room = uniqueRoom();
+    await raw.createMarker(room, 20, 70, 'Letterboxed');
+    await setViewport({ width: 390, height: 800 });
+    const el = await fixture<ImageChat>(html`<image-chat room=${room} server=${await serverUrl()} locale="en" style="width: 390px">
+      <img src=${testImage(400, 800)} alt="A phone mockup" style="width: 100%; height: 500px; object-fit: contain" />
+    </image-chat>`);
+    await waitForReady(el);
+    const [marker] = await waitForMarkers(el, 1);
+    marker.click();
+    await el.updateComplete;
+    await expectPictureAround(el, 20, 70);
+    raw.close();
   });
 
   it('keeps the picture out of the thread on a wide screen, where the image itself is beside it', async () => {
