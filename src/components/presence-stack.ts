@@ -7,6 +7,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { PresenceMessage, User } from '../../protocol/index.js';
 import type { RoomController } from '../controllers/room-controller.js';
+import { avatarColour, initials } from '../core/avatar.js';
 import { conversationStrings } from '../i18n/conversation-strings.js';
 import type { SupportedLocale } from '../i18n/index.js';
 
@@ -33,9 +34,9 @@ function announcement(sync: RoomController, message: PresenceMessage, locale: Su
   return announced;
 }
 
+/** The same colour and initials as the user's comments show (core/avatar.ts). */
 function avatar(user: User, title: string): TemplateResult {
-  const initial = (user.name.trim()[0] ?? '?').toUpperCase();
-  return html`<li><span class="avatar" title=${title} data-user-id=${user.id}>${initial}</span></li>`;
+  return html`<li><span class="avatar" title=${title} data-user-id=${user.id} style=${`background:${avatarColour(user.id)}`}>${initials(user.name)}</span></li>`;
 }
 
 export function presenceStack(sync: RoomController, locale: SupportedLocale): TemplateResult | typeof nothing {
