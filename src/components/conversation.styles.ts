@@ -69,11 +69,12 @@ export const conversationStyles = css`
     font-size: 12px;
   }
   .presence-avatars { display: flex; list-style: none; margin: 0; padding: 0; }
-  .presence-avatars li + li { margin-left: -8px; }
+  /* Overlapping a little, not so much that two initials hide under the next avatar. */
+  .presence-avatars li + li { margin-left: -4px; }
   .presence .avatar {
-    width: 24px;
-    height: 24px;
-    font-size: 11px;
+    width: 26px;
+    height: 26px;
+    font-size: 10px;
     border: 2px solid var(--image-chat-surface);
   }
   .presence .avatar.more {
