@@ -12,6 +12,8 @@ describe('<image-chat> presence', () => {
   it('shows who views the room as avatars with a count, and announces politely who arrives (WebSocket and SSE)', async () => {
     const room = uniqueRoom();
     const ana = await chat(room);
+    const events: { count: number; viewers: { id: string }[] }[] = [];
+    ana.addEventListener('image-chat-presence', (e) => events.push(e.detail));
     await waitUntil(() => stack(ana)?.getAttribute('aria-label') === '1 person viewing', 'no presence for the first viewer', { timeout: 5000 });
     expect(avatarIds(ana)).to.deep.equal([userOf(ana).id]);
     const live = q(ana, '[part="presence"] .presence-live');
@@ -27,6 +29,8 @@ describe('<image-chat> presence', () => {
     expect(avatarIds(ana)).to.deep.equal([userOf(ana).id, userOf(bob).id]);
     expect(q(ana, '.presence-count').textContent!.trim()).to.equal('2');
     expect(live.textContent!.trim()).to.equal(`${userOf(bob).name} is now viewing`);
+    expect(events.at(-1)).to.deep.include({ count: 2 });
+    expect(events.at(-1)!.viewers.map((v) => v.id)).to.deep.equal([userOf(ana).id, userOf(bob).id]);
     await waitUntil(() => stack(bob)?.getAttribute('aria-label') === '2 people viewing', 'bob never saw ana', { timeout: 5000 });
     expect(q(bob, '[part="presence"] .presence-live').textContent!.trim(), 'bob is told of nobody: ana was here').to.equal('');
 
