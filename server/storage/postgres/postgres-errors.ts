@@ -1,0 +1,66 @@
+/**
+ * What PostgreSQL's errors mean to image-chat: which ones a transaction may simply be run again for, and, at
+ * startup, what went wrong in words that name DATABASE_URL (never its password).
+ */
+import { ConfigError } from '../../config.js';
+
+// serialization_failure, deadlock_detected: the transaction lost a race and nothing of it was written.
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/** Whether running the whole transaction again is the cure. */
+export function isRetryable(err: unknown): boolean {
+  return RETRYABLE.has(errorCode(err) ?? '');
+}
+
+function errorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+}
+
+/** `postgres://user@host:port/database`, the password left out: what the messages show. */
+export function describeUrl(url: URL): string {
+  const user = url.username ? `${decodeURIComponent(url.username)}@` : '';
+  return `${url.protocol}//${user}${url.host || 'localhost'}${url.pathname}`;
+}
+
+/** Parses DATABASE_URL, or throws a ConfigError saying what it must look like. */
+export function parseDatabaseUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/database, got something that is not a URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// URL, got a ${url.protocol}// one`);
+  }
+  if (url.pathname.length <= 1) throw new ConfigError(`DATABASE_URL must name a database (postgres://host/database), got ${describeUrl(url)}`);
+  return url;
+}
+
+/** A failure to connect (or to migrate) at startup, as a ConfigError naming DATABASE_URL. */
+export function startupError(err: unknown, url: URL): ConfigError {
+  const where = describeUrl(url);
+  const code = errorCode(err);
+  const message = err instanceof Error ? err.message : String(err);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new ConfigError(`DATABASE_URL: PostgreSQL is unreachable at ${where} (connection refused): is it running, on that host and port?`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConfigError(`DATABASE_URL: PostgreSQL is unreachable at ${where}: the host name "${url.hostname}" does not resolve`);
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new ConfigError(`DATABASE_URL: PostgreSQL is unreachable at ${where} (${code})`);
+    case '28P01':
+      return new ConfigError(`DATABASE_URL: PostgreSQL refused the password of user "${decodeURIComponent(url.username)}" at ${where}`);
+    case '28000':
+      // invalid_authorization_specification: an unknown role, or no pg_hba.conf entry for it.
+      return new ConfigError(`DATABASE_URL: PostgreSQL refused the login at ${where}: ${message}`);
+    case '3D000':
+      return new ConfigError(`DATABASE_URL: ${message} at ${where} (create it first, e.g. createdb ${url.pathname.slice(1)})`);
+    default:
+      if (/timeout/i.test(message)) return new ConfigError(`DATABASE_URL: PostgreSQL is unreachable at ${where}: no answer in time`);
+      return new ConfigError(`DATABASE_URL: cannot use PostgreSQL at ${where}: ${message}`);
+  }
+}
