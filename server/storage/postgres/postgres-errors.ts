@@ -2,6 +2,7 @@
  * What PostgreSQL's errors mean to image-chat: which ones a transaction may simply be run again for, and, at
  * startup, what went wrong in words that name DATABASE_URL (never its password).
  */
+import type { Pool, PoolClient } from 'pg';
 import { ConfigError } from '../../config.js';
 
 // serialization_failure, deadlock_detected: the transaction lost a race and nothing of it was written.
@@ -63,4 +64,22 @@ export function startupError(err: unknown, url: URL): ConfigError {
       if (/timeout/i.test(message)) return new ConfigError(`DATABASE_URL: PostgreSQL is unreachable at ${where}: no answer in time`);
       return new ConfigError(`DATABASE_URL: cannot use PostgreSQL at ${where}: ${message}`);
   }
+}
+
+/**
+ * A pooled connection for a transaction. While a connection is checked out the pool no longer listens for its
+ * errors, so one that breaks mid-transaction (a server restart) would be an uncaught 'error' event and end the
+ * process; the query in flight rejects with the same error anyway, so the listener only has to exist.
+ */
+export async function checkOut(pool: Pool): Promise<{ client: PoolClient; release(broken?: Error): void }> {
+  const client = await pool.connect();
+  const ignore = () => {};
+  client.on('error', ignore);
+  return {
+    client,
+    release(broken) {
+      client.removeListener('error', ignore);
+      client.release(broken);
+    },
+  };
 }
