@@ -3,7 +3,7 @@
  * startup, what went wrong in words that name DATABASE_URL (never its password).
  */
 import type { Pool, PoolClient } from 'pg';
-import { ConfigError } from '../../config.js';
+import { ConfigError, describeDatabaseUrl } from '../../config.js';
 
 // serialization_failure, deadlock_detected: the transaction lost a race and nothing of it was written.
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -17,30 +17,9 @@ function errorCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
 }
 
-/** `postgres://user@host:port/database`, the password left out: what the messages show. */
-export function describeUrl(url: URL): string {
-  const user = url.username ? `${decodeURIComponent(url.username)}@` : '';
-  return `${url.protocol}//${user}${url.host || 'localhost'}${url.pathname}`;
-}
-
-/** Parses DATABASE_URL, or throws a ConfigError saying what it must look like. */
-export function parseDatabaseUrl(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/database, got something that is not a URL');
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// URL, got a ${url.protocol}// one`);
-  }
-  if (url.pathname.length <= 1) throw new ConfigError(`DATABASE_URL must name a database (postgres://host/database), got ${describeUrl(url)}`);
-  return url;
-}
-
 /** A failure to connect (or to migrate) at startup, as a ConfigError naming DATABASE_URL. */
 export function startupError(err: unknown, url: URL): ConfigError {
-  const where = describeUrl(url);
+  const where = describeDatabaseUrl(url);
   const code = errorCode(err);
   const message = err instanceof Error ? err.message : String(err);
   switch (code) {

@@ -15,7 +15,8 @@ import type { Comment } from '../../../protocol/messages.js';
 import { storedWireEvent, type WireEvent } from '../../fanout/event-run.js';
 import type { CommitInput, CommitResult, CommitStats, DayUsage, RoomSnapshot, Storage } from '../storage.js';
 import { GroupCommit } from './postgres-commit.js';
-import { checkOut, parseDatabaseUrl, startupError } from './postgres-errors.js';
+import { parseDatabaseUrl } from '../../config.js';
+import { checkOut, startupError } from './postgres-errors.js';
 import { COMMENT_JSON, MARKER_JSON, toComment, toMarker, type CommentJson, type MarkerJson } from './postgres-rows.js';
 import { migrate } from './postgres-schema.js';
 
