@@ -1,6 +1,7 @@
 /**
- * Group commit on PostgreSQL. `commit` queues the op; one transaction runs at a time per process, and the ops that
- * arrive while it is in flight go together into the next one — one BEGIN/COMMIT (one WAL flush) per group. In it:
+ * Group commit on PostgreSQL. `commit` queues the op in its room's lane; the ops that arrive while the lane's
+ * transaction is in flight go together into its next one — one BEGIN/COMMIT (one WAL flush) per group. The lanes
+ * (LANES) run side by side, on rooms apart. In a group's transaction:
  *
  * 1. The rooms of the group are locked first, in one sorted order (so two processes never deadlock on them): a room
  *    row is made if missing (a placeholder at seq 0) and locked with `INSERT … ON CONFLICT DO UPDATE … RETURNING`.
@@ -21,6 +22,10 @@ import { answerFromStored, commitOp, KeyTakenMeanwhile, type LockedRoom } from '
 // At most this many ops per transaction. Each op's savepoint that writes takes a subtransaction id, and PostgreSQL
 // keeps 64 of them per transaction in shared memory; past that every other session's snapshots get slower.
 export const MAX_GROUP = 64;
+// Rooms are spread over this many lanes (by a hash of the room), each with one group in flight on a connection of
+// its own: PostgreSQL works on several groups while each waits for its round trips, and a room's ops, all in one
+// lane, still commit one group after the other, in the order they came.
+export const LANES = 4;
 // Runs of one group before its ops fail: each retry follows a lost race, which the next run rarely loses again.
 const MAX_ATTEMPTS = 5;
 
@@ -55,49 +60,24 @@ export interface GroupCommitOptions {
 
 export class GroupCommit {
   readonly stats: CommitStats = { groups: 0, ops: 0 };
-  private queue: QueuedCommit[] = [];
-  private running: Promise<void> | null = null;
-  private scheduled = false;
-  private idle: Array<() => void> = [];
+  private readonly lanes: Lane[];
 
   constructor(
     private readonly pool: Pool,
     private readonly options: GroupCommitOptions,
-  ) {}
+  ) {
+    this.lanes = Array.from({ length: LANES }, () => new Lane((group) => this.runGroup(group)));
+  }
 
   commit(input: CommitInput): Promise<CommitResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
-      this.schedule();
+      this.lanes[laneOf(input.tenant, input.op.room)]!.push({ input, resolve, reject });
     });
   }
 
   /** Resolves when every op queued so far has settled. */
-  drain(): Promise<void> {
-    if (!this.running && !this.scheduled && this.queue.length === 0) return Promise.resolve();
-    return new Promise((done) => this.idle.push(done));
-  }
-
-  private schedule(): void {
-    if (this.running || this.scheduled) return;
-    this.scheduled = true;
-    // After the I/O callbacks of this turn: every op read from the sockets in it joins the group.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.runNext();
-    });
-  }
-
-  private runNext(): void {
-    if (this.queue.length === 0) {
-      for (const done of this.idle.splice(0)) done();
-      return;
-    }
-    const group = this.queue.splice(0, MAX_GROUP);
-    this.running = this.runGroup(group).finally(() => {
-      this.running = null;
-      this.schedule();
-    });
+  async drain(): Promise<void> {
+    await Promise.all(this.lanes.map((lane) => lane.drain()));
   }
 
   private async runGroup(group: QueuedCommit[]): Promise<void> {
@@ -182,10 +162,11 @@ async function lockRooms(client: PoolClient, group: QueuedCommit[]): Promise<Map
   const wanted = new Map<string, { tenant: string; room: string }>();
   for (const { input } of group) wanted.set(roomKey(input.tenant, input.op.room), { tenant: input.tenant, room: input.op.room });
   const list = [...wanted.values()];
-  const { rows } = await client.query<{ tenant: string; room: string; seq: number; last_number: number; marker_count: number }>(LOCK_ROOMS_SQL, [
-    list.map((r) => r.tenant),
-    list.map((r) => r.room),
-  ]);
+  const { rows } = await client.query<{ tenant: string; room: string; seq: number; last_number: number; marker_count: number }>({
+    name: 'image-chat-lock-rooms',
+    text: LOCK_ROOMS_SQL,
+    values: [list.map((r) => r.tenant), list.map((r) => r.room)],
+  });
   const rooms = new Map<string, LockedRoom>();
   for (const row of rows) {
     rooms.set(roomKey(row.tenant, row.room), {
@@ -227,14 +208,63 @@ async function newRoomOrdinals(client: PoolClient, rooms: LockedRoom[]): Promise
 async function writeRooms(client: PoolClient, rooms: LockedRoom[]): Promise<void> {
   const written = rooms.filter((room) => room.written);
   if (written.length > 0) {
-    await client.query(WRITE_ROOMS_SQL, [
-      written.map((r) => r.tenant),
-      written.map((r) => r.room),
-      written.map((r) => r.seq),
-      written.map((r) => r.lastNumber),
-      written.map((r) => r.markerCount),
-    ]);
+    await client.query({
+      name: 'image-chat-write-rooms',
+      text: WRITE_ROOMS_SQL,
+      values: [written.map((r) => r.tenant), written.map((r) => r.room), written.map((r) => r.seq), written.map((r) => r.lastNumber), written.map((r) => r.markerCount)],
+    });
   }
   const unused = rooms.filter((room) => !room.written && room.seq === 0);
   if (unused.length > 0) await client.query(DROP_PLACEHOLDERS_SQL, [unused.map((r) => r.tenant), unused.map((r) => r.room)]);
+}
+
+/** The lane of a room: FNV-1a of its key. */
+function laneOf(tenant: string, room: string): number {
+  let hash = 0x811c9dc5;
+  const key = roomKey(tenant, room);
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % LANES;
+}
+
+/** One lane: a queue, and at most one group of it in flight. */
+class Lane {
+  private queue: QueuedCommit[] = [];
+  private running = false;
+  private scheduled = false;
+  private idle: Array<() => void> = [];
+
+  constructor(private readonly run: (group: QueuedCommit[]) => Promise<void>) {}
+
+  push(queued: QueuedCommit): void {
+    this.queue.push(queued);
+    this.schedule();
+  }
+
+  drain(): Promise<void> {
+    if (!this.running && !this.scheduled && this.queue.length === 0) return Promise.resolve();
+    return new Promise((done) => this.idle.push(done));
+  }
+
+  private schedule(): void {
+    if (this.running || this.scheduled) return;
+    this.scheduled = true;
+    // After the I/O callbacks of this turn: every op read from the sockets in it joins the group.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.runNext();
+    });
+  }
+
+  private runNext(): void {
+    if (this.queue.length === 0) {
+      for (const done of this.idle.splice(0)) done();
+      return;
+    }
+    const group = this.queue.splice(0, MAX_GROUP);
+    this.running = true;
+    void this.run(group).finally(() => {
+      this.running = false;
+      this.schedule();
+    });
+  }
 }

@@ -1,15 +1,16 @@
 /**
  * One op inside a group's transaction (postgres-commit.ts), on a room whose row that transaction has locked:
- * idempotency check, the decision state in one query, the decision, the writes. Refused ops write nothing;
- * the caller's savepoint undoes what an op wrote when it fails after writing.
+ * idempotency check and decision state in one query, the decision, the writes in one more (postgres-writes.ts).
+ * Refused ops write nothing; the caller's savepoint undoes what an op wrote when it fails after writing.
  */
 import type { PoolClient } from 'pg';
-import type { Comment, RoomEvent } from '../../../protocol/messages.js';
+import type { RoomEvent } from '../../../protocol/messages.js';
 import { ProtocolError } from '../../errors.js';
 import { toWireEvent } from '../../fanout/event-run.js';
 import { commentTarget, newCommentId, targetMarkerId } from '../../rooms/decide.js';
 import type { CommitInput, CommitResult } from '../storage.js';
 import { COMMENT_JSON, MARKER_JSON, toComment, toMarkerHead, type CommentJson, type MarkerJson } from './postgres-rows.js';
+import { writeStatement } from './postgres-writes.js';
 
 /** A room as the group's transaction holds it: read when locked, changed in memory, written back before COMMIT. */
 export interface LockedRoom {
@@ -41,17 +42,6 @@ const STATE_SQL = `SELECT
   (SELECT ${COMMENT_JSON} FROM comments WHERE tenant = $1 AND room = $3 AND id = $6::text) AS comment,
   EXISTS (SELECT 1 FROM comments WHERE tenant = $1 AND room = $3 AND id = $7::text) AS comment_id_taken`;
 
-// The idempotency key and the log entry, in one statement. The key goes in with ON CONFLICT DO NOTHING: the same
-// broadcastId committed meanwhile by another process (its transaction holds the key; this insert waits for it)
-// returns no row instead of failing, and the caller answers from that process's result.
-const RECORD_SQL = `WITH fresh AS (
-    INSERT INTO idempotency (tenant, broadcast_id, fingerprint, room, seq, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-    ON CONFLICT DO NOTHING RETURNING 1
-  ), logged AS (
-    INSERT INTO events (tenant, room, seq, payload) VALUES ($1, $4, $5, $7)
-  )
-  SELECT count(*)::int AS fresh FROM fresh`;
-
 /** Raised when the op's key was taken by another process's transaction meanwhile: roll back and answer from it. */
 export class KeyTakenMeanwhile extends Error {}
 
@@ -63,7 +53,11 @@ export async function commitOp(client: PoolClient, input: CommitInput, room: Loc
   const { tenant, op, fingerprint, now, decide } = input;
   const markerId = targetMarkerId(op);
   const countComments = op.type === 'add-comment' || op.type === 'delete-comment';
-  const { rows } = await client.query<StateRow>(STATE_SQL, [tenant, op.broadcastId, op.room, markerId, countComments, commentTarget(op), newCommentId(op)]);
+  const { rows } = await client.query<StateRow>({
+    name: 'image-chat-decision-state',
+    text: STATE_SQL,
+    values: [tenant, op.broadcastId, op.room, markerId, countComments, commentTarget(op), newCommentId(op)],
+  });
   const state = rows[0]!;
   if (state.previous) return answerFrom(state.previous, fingerprint, op.broadcastId);
   const marker = state.marker ? toMarkerHead(state.marker) : null;
@@ -82,9 +76,8 @@ export async function commitOp(client: PoolClient, input: CommitInput, room: Loc
   const seq = room.seq + 1;
   const event = { ...body, seq } as RoomEvent;
   const wire = toWireEvent(event);
-  const recorded = await client.query<{ fresh: number }>(RECORD_SQL, [tenant, op.broadcastId, fingerprint, op.room, seq, now, wire.json]);
-  if (recorded.rows[0]!.fresh === 0) throw new KeyTakenMeanwhile(op.broadcastId);
-  await applyEvent(client, tenant, event);
+  const written = await client.query<{ fresh: number }>(writeStatement(tenant, event, wire, fingerprint, now));
+  if (written.rows[0]!.fresh === 0) throw new KeyTakenMeanwhile(op.broadcastId);
   // Only now that every write of the op went through: the room as the next op of the group sees it.
   room.seq = seq;
   room.written = true;
@@ -111,59 +104,4 @@ export async function answerFromStored(client: PoolClient, input: CommitInput): 
   );
   if (!rows[0]) throw new Error(`the idempotency key ${input.op.broadcastId} was taken and then vanished`);
   return answerFrom(rows[0], input.fingerprint, input.op.broadcastId);
-}
-
-/** Writes an event's effect to the state tables: the event is the complete description of the change. */
-async function applyEvent(client: PoolClient, tenant: string, event: RoomEvent): Promise<void> {
-  const { room } = event;
-  switch (event.type) {
-    case 'new-image-chat': {
-      const m = event.marker;
-      await client.query(
-        'INSERT INTO markers (tenant, room, id, number, x, y, resolved, created_at, author) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-        [tenant, room, m.id, m.number, m.x, m.y, m.resolved, m.createdAt, JSON.stringify(m.author)],
-      );
-      for (const c of m.comments) await insertComment(client, tenant, room, m.id, c);
-      return;
-    }
-    case 'deleted-image-chat':
-      await client.query(
-        `WITH thread AS (DELETE FROM comments WHERE tenant = $1 AND room = $2 AND marker_id = $3)
-         DELETE FROM markers WHERE tenant = $1 AND room = $2 AND id = $3`,
-        [tenant, room, event.markerId],
-      );
-      return;
-    case 'image-chat-updated': {
-      const change = event.change;
-      switch (change.kind) {
-        case 'comment-added':
-          return insertComment(client, tenant, room, event.markerId, change.comment);
-        case 'comment-edited':
-          await client.query('UPDATE comments SET text = $1, edited_at = $2 WHERE tenant = $3 AND room = $4 AND id = $5', [
-            change.comment.text,
-            change.comment.editedAt ?? change.comment.createdAt,
-            tenant,
-            room,
-            change.comment.id,
-          ]);
-          return;
-        case 'comment-deleted':
-          await client.query('DELETE FROM comments WHERE tenant = $1 AND room = $2 AND id = $3', [tenant, room, change.commentId]);
-          return;
-        case 'marker-moved':
-          await client.query('UPDATE markers SET x = $1, y = $2 WHERE tenant = $3 AND room = $4 AND id = $5', [change.x, change.y, tenant, room, event.markerId]);
-          return;
-        case 'marker-resolved':
-          await client.query('UPDATE markers SET resolved = $1 WHERE tenant = $2 AND room = $3 AND id = $4', [change.resolved, tenant, room, event.markerId]);
-          return;
-      }
-    }
-  }
-}
-
-async function insertComment(client: PoolClient, tenant: string, room: string, markerId: string, c: Comment): Promise<void> {
-  await client.query(
-    'INSERT INTO comments (tenant, room, id, marker_id, text, created_at, edited_at, author) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-    [tenant, room, c.id, markerId, c.text, c.createdAt, c.editedAt ?? null, JSON.stringify(c.author)],
-  );
 }

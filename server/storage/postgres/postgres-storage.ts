@@ -130,7 +130,7 @@ export class PostgresStorage implements Storage {
   }
 
   async snapshot(tenant: string, room: string): Promise<RoomSnapshot> {
-    const { rows } = await this.pool.query<{ seq: number | null; markers: MarkerJson[] | null; comments: CommentJson[] | null }>(SNAPSHOT_SQL, [tenant, room]);
+    const { rows } = await this.pool.query<{ seq: number | null; markers: MarkerJson[] | null; comments: CommentJson[] | null }>({ name: 'image-chat-snapshot', text: SNAPSHOT_SQL, values: [tenant, room] });
     const row = rows[0]!;
     const byMarker = new Map<string, Comment[]>();
     for (const comment of row.comments ?? []) {
@@ -145,8 +145,7 @@ export class PostgresStorage implements Storage {
   async eventsSince(tenant: string, room: string, since: number): Promise<{ seq: number; events: WireEvent[] } | null> {
     const retention = this.options.eventLogRetention;
     const { rows } = await this.pool.query<{ room_seq: number | null; oldest: number | null; seq: number | null; payload: string | null }>(
-      EVENTS_SINCE_SQL,
-      [tenant, room, since, retention],
+      { name: 'image-chat-events-since', text: EVENTS_SINCE_SQL, values: [tenant, room, since, retention] },
     );
     const seq = rows[0]?.room_seq ?? 0;
     if (since > seq) return null;
