@@ -93,7 +93,7 @@ describe('the packed tarball', () => {
     const element = manifest.modules.flatMap((m: { declarations?: unknown[] }) => m.declarations ?? []).find((d: { tagName?: string }) => d.tagName === 'image-chat');
     assert.ok(element, 'the manifest declares <image-chat>');
     const names = (list: { name: string }[]) => list.map((item) => item.name);
-    assert.deepEqual(names(element.attributes), ['src', 'alt', 'room', 'server', 'tenant', 'token', 'locale', 'readonly', 'transport']);
+    assert.deepEqual(names(element.attributes), ['src', 'alt', 'room', 'server', 'tenant', 'token', 'locale', 'readonly', 'theme', 'transport']);
     const publicMembers = element.members.filter(
       (m: { kind: string; privacy?: string; static?: boolean }) => m.kind === 'field' && (m.privacy ?? 'public') === 'public' && !m.static,
     );
@@ -101,7 +101,7 @@ describe('the packed tarball', () => {
     assert.deepEqual(names(element.events), ['image-chat-connection', 'image-chat-change', 'image-chat-error']);
     assert.deepEqual(element.events.map((e: { type: { text: string } }) => e.type.text), ['CustomEvent<ConnectionDetail>', 'CustomEvent<ChangeDetail>', 'CustomEvent<ErrorDetail>']);
     assert.deepEqual(names(element.cssParts), ['image', 'marker', 'thread', 'composer', 'status']);
-    assert.equal(element.cssProperties.length, 12);
+    assert.equal(element.cssProperties.length, 16);
     assert.ok(element.cssProperties.every((p: { name: string }) => p.name.startsWith('--image-chat-')));
     assert.equal(element.slots.length, 1);
     for (const kind of ['attributes', 'events', 'cssParts', 'cssProperties', 'slots']) {

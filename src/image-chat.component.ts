@@ -12,6 +12,7 @@ import { TRANSPORTS } from './net/options.js';
 import type { TransportPreference } from './net/types.js';
 import { styles } from './image-chat.styles.js';
 
+const THEMES = ['auto', 'light', 'dark'];
 
 /**
  * Conversations pinned on an image: click the picture to place a marker and discuss that spot; everyone viewing the
@@ -34,16 +35,22 @@ import { styles } from './image-chat.styles.js';
  * @csspart status - The status line (`role="status"`): empty while connected; otherwise the connection state, or that the
  *   markers shown are this browser's saved copy, read-only until the server confirms them.
  *
- * @cssproperty [--image-chat-accent=#4f46e5] - Marker and button colour.
- * @cssproperty [--image-chat-accent-contrast=#ffffff] - Text on the accent colour.
+ * Every colour is a custom property with a light and a dark value (the dark one in brackets); set one on the element
+ * to override both, or inside your own `prefers-color-scheme` query to override one.
+ * @cssproperty [--image-chat-accent=#4f46e5] - Marker and button colour (dark: `#818cf8`).
+ * @cssproperty [--image-chat-accent-contrast=#fff] - Text on the accent colour (dark: `#111827`); keep it AA against the accent.
  * @cssproperty [--image-chat-marker-size=28px] - Marker diameter.
  * @cssproperty --image-chat-font - Font stack (the system UI font).
- * @cssproperty [--image-chat-surface=#ffffff] - Panel background.
- * @cssproperty [--image-chat-text=#1f2937] - Panel text colour.
- * @cssproperty [--image-chat-muted=#6b7280] - Secondary text colour.
- * @cssproperty [--image-chat-border=#e5e7eb] - Panel borders.
- * @cssproperty [--image-chat-danger=#dc2626] - Errors and destructive actions.
- * @cssproperty [--image-chat-resolved=#9ca3af] - Resolved markers.
+ * @cssproperty [--image-chat-surface=#fff] - Panel background (dark: `#1f2937`).
+ * @cssproperty [--image-chat-text=#1f2937] - Panel text colour (dark: `#f3f4f6`).
+ * @cssproperty [--image-chat-muted=#6b7280] - Secondary text colour (dark: `#9ca3af`).
+ * @cssproperty [--image-chat-border=#e5e7eb] - Panel borders (dark: `#374151`).
+ * @cssproperty [--image-chat-danger=#b91c1c] - Errors and destructive actions (dark: `#f87171`).
+ * @cssproperty [--image-chat-resolved=#6b7280] - Resolved markers, behind `--image-chat-accent-contrast` text (dark: `#9ca3af`).
+ * @cssproperty [--image-chat-marker-border=#fff] - The ring around markers and the crosshair, over the picture.
+ * @cssproperty [--image-chat-overlay=rgb(17 24 39 / 0.85)] - Background of the hints and status line over the picture.
+ * @cssproperty [--image-chat-overlay-text=#fff] - Text of the hints and status line.
+ * @cssproperty [--image-chat-warning=#f59e0b] - The status line's dot while connecting.
  * @cssproperty [--image-chat-radius=12px] - Panel corner radius.
  * @cssproperty [--image-chat-thread-width=320px] - Thread panel width (wide screens).
  */
@@ -59,6 +66,7 @@ export class ImageChat extends LitElement {
     token: {},
     locale: {},
     readonly: { type: Boolean, reflect: true },
+    theme: { reflect: true },
     transport: {},
     liveText: { state: true },
     slottedImage: { state: true },
@@ -82,6 +90,8 @@ export class ImageChat extends LitElement {
   locale?: string;
   /** View markers and threads only. */
   readonly = false;
+  /** `auto` follows the system's `prefers-color-scheme`; `light` and `dark` force it. */
+  theme: 'auto' | 'light' | 'dark' = 'auto';
   /**
    * `auto` (WebSocket; SSE + HTTP POST when WebSocket is blocked but HTTP gets through), `websocket` or `sse`.
    * Read when the element first connects: elements sharing a connection use the first one's.
@@ -137,6 +147,7 @@ export class ImageChat extends LitElement {
     if (changed.has('transport') && !TRANSPORTS.includes(this.transport)) {
       throw new TypeError(`<image-chat>: transport must be one of ${TRANSPORTS.join(', ')}; got "${this.transport}".`);
     }
+    if (changed.has('theme') && !THEMES.includes(this.theme ?? 'auto')) throw new TypeError(`<image-chat>: theme must be one of ${THEMES.join(', ')}; got "${this.theme}".`);
     if (changed.has('src') || changed.has('room') || changed.has('server') || changed.has('tenant') || changed.has('token') || changed.has('slottedImage' as keyof ImageChat)) {
       if (this.isConnected) this.sync.sync();
     }

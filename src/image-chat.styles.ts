@@ -8,27 +8,46 @@ import { css } from 'lit';
 const stageStyles = css`
   :host {
     --image-chat-accent: #4f46e5;
-    --image-chat-accent-contrast: #ffffff;
+    --image-chat-accent-contrast: #fff;
     --image-chat-marker-size: 28px;
     --image-chat-font: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
-    --image-chat-surface: #ffffff;
+    --image-chat-surface: #fff;
     --image-chat-text: #1f2937;
     --image-chat-muted: #6b7280;
     --image-chat-border: #e5e7eb;
-    --image-chat-danger: #dc2626;
-    --image-chat-resolved: #9ca3af;
+    --image-chat-danger: #b91c1c;
+    --image-chat-resolved: #6b7280;
+    --image-chat-marker-border: #fff;
+    --image-chat-overlay: rgb(17 24 39 / 0.85);
+    --image-chat-overlay-text: #fff;
+    --image-chat-warning: #f59e0b;
     --image-chat-radius: 12px;
     --image-chat-thread-width: 320px;
 
+    color-scheme: light;
     display: block;
     position: relative;
     font-family: var(--image-chat-font);
     font-size: 14px;
     line-height: 1.45;
     color: var(--image-chat-text);
+    -webkit-tap-highlight-color: transparent;
   }
   :host([hidden]) {
     display: none;
+  }
+  /* Dark: theme="dark", or theme="auto" (the default) under a dark system theme; the panels' colours come with them. */
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      --image-chat-accent: #818cf8;
+      --image-chat-accent-contrast: #111827;
+      --image-chat-resolved: #9ca3af;
+    }
+  }
+  :host([theme='dark']) {
+    --image-chat-accent: #818cf8;
+    --image-chat-accent-contrast: #111827;
+    --image-chat-resolved: #9ca3af;
   }
   *,
   *::before,
@@ -68,8 +87,7 @@ const stageStyles = css`
     pointer-events: none;
   }
   .marker,
-  .crosshair,
-  .draft-pin {
+  .crosshair {
     position: absolute;
     width: var(--image-chat-marker-size);
     height: var(--image-chat-marker-size);
@@ -80,7 +98,7 @@ const stageStyles = css`
     display: grid;
     place-items: center;
     padding: 0;
-    border: 2px solid #fff;
+    border: 2px solid var(--image-chat-marker-border);
     border-radius: 50%;
     background: var(--image-chat-accent);
     color: var(--image-chat-accent-contrast);
@@ -100,7 +118,7 @@ const stageStyles = css`
     box-shadow: 0 2px 4px rgb(0 0 0 / 0.2), 0 8px 18px rgb(0 0 0 / 0.22);
   }
   .marker:focus-visible {
-    outline: 3px solid color-mix(in srgb, var(--image-chat-accent) 55%, white);
+    outline: 3px solid color-mix(in srgb, var(--image-chat-accent) 55%, var(--image-chat-marker-border));
     outline-offset: 2px;
   }
   .marker.draggable {
@@ -112,15 +130,9 @@ const stageStyles = css`
   }
   .marker.resolved {
     background: var(--image-chat-resolved);
-    opacity: 0.75;
   }
   .marker.pending {
     opacity: 0.7;
-  }
-  .draft-pin {
-    border-radius: 50%;
-    border: 2px dashed var(--image-chat-accent);
-    background: color-mix(in srgb, var(--image-chat-accent) 25%, transparent);
   }
   .crosshair {
     width: 36px;
@@ -128,7 +140,7 @@ const stageStyles = css`
     border-radius: 50%;
     border: 2px solid var(--image-chat-accent);
     background: color-mix(in srgb, var(--image-chat-accent) 15%, transparent);
-    box-shadow: 0 0 0 2px #fff;
+    box-shadow: 0 0 0 2px var(--image-chat-marker-border);
   }
   .crosshair::before,
   .crosshair::after {
@@ -155,8 +167,8 @@ const statusStyles = css`
     max-width: calc(100% - 16px);
     padding: 4px 10px;
     border-radius: 999px;
-    background: rgb(17 24 39 / 0.82);
-    color: #fff;
+    background: var(--image-chat-overlay);
+    color: var(--image-chat-overlay-text);
     font-size: 12px;
     pointer-events: none;
   }
@@ -165,7 +177,7 @@ const statusStyles = css`
     width: 8px;
     height: 8px;
     border-radius: 50%;
-    background: #f59e0b;
+    background: var(--image-chat-warning);
   }
   /* A first connection usually takes a blink: say "Connecting…" only when it takes longer. */
   .status.connecting {
@@ -181,7 +193,7 @@ const statusStyles = css`
     pointer-events: none;
   }
   .status.offline::before,
-  .status.closed::before { background: #ef4444; }
+  .status.closed::before { background: var(--image-chat-danger); }
   .hint {
     position: absolute;
     left: 50%;
@@ -189,8 +201,8 @@ const statusStyles = css`
     transform: translateX(-50%);
     padding: 4px 10px;
     border-radius: 999px;
-    background: rgb(17 24 39 / 0.82);
-    color: #fff;
+    background: var(--image-chat-overlay);
+    color: var(--image-chat-overlay-text);
     font-size: 12px;
     pointer-events: none;
     max-width: calc(100% - 16px);

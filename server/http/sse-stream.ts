@@ -23,6 +23,7 @@ const PING = sseEvent('ping', JSON.stringify({ type: 'ping' }));
 
 export class SseStream implements ClientConnection, SubscriptionSink, Flushable {
   readonly transport = 'sse' as const;
+  heartbeatSlot = -1;
   private readonly subscriptions: Subscription[] = [];
   private closed = false;
   private expiry: { cancel(): void } | undefined;

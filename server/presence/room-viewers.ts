@@ -11,7 +11,8 @@ export interface Viewer {
 }
 
 export class RoomViewers {
-  private readonly byUser = new Map<string, { viewer: Viewer; tabs: number }>();
+  /** One object per user (it is held per connection in a crowd): the viewer and their tab count together. */
+  private readonly byUser = new Map<string, Viewer & { tabs: number }>();
 
   /** Returns true when the user was not here before (the room's viewers changed). */
   add(user: User, now = Date.now()): boolean {
@@ -20,7 +21,7 @@ export class RoomViewers {
       entry.tabs++;
       return false;
     }
-    this.byUser.set(user.id, { viewer: { user, since: now }, tabs: 1 });
+    this.byUser.set(user.id, { user, since: now, tabs: 1 });
     return true;
   }
 
@@ -38,7 +39,7 @@ export class RoomViewers {
   }
 
   list(): Viewer[] {
-    return [...this.byUser.values()].map((entry) => entry.viewer);
+    return [...this.byUser.values()].map(({ user, since }) => ({ user, since }));
   }
 }
 

@@ -52,6 +52,7 @@ export interface PeerInfo {
 
 export class WsSession implements ClientConnection, SubscriptionSink, Flushable {
   readonly transport = 'websocket' as const;
+  heartbeatSlot = -1;
   private tenant: Tenant | null = null;
   private identity: Identity | null = null;
   private usage: TenantUsage | null = null;

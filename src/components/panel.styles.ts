@@ -2,6 +2,35 @@
 import { css } from 'lit';
 
 export const panelStyles = css`
+  /* The panels' dark colours (the markers' are with the element's styles). Text pairs stay AA (4.5:1). */
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      --image-chat-surface: #1f2937;
+      --image-chat-text: #f3f4f6;
+      --image-chat-muted: #9ca3af;
+      --image-chat-border: #374151;
+      --image-chat-danger: #f87171;
+      color-scheme: dark;
+    }
+  }
+  :host([theme='dark']) {
+    --image-chat-surface: #1f2937;
+    --image-chat-text: #f3f4f6;
+    --image-chat-muted: #9ca3af;
+    --image-chat-border: #374151;
+    --image-chat-danger: #f87171;
+    color-scheme: dark;
+  }
+  /* The new marker's pin, while its first comment is written. */
+  .draft-pin {
+    position: absolute;
+    width: var(--image-chat-marker-size);
+    height: var(--image-chat-marker-size);
+    transform: translate(-50%, -50%);
+    border-radius: 50%;
+    border: 2px dashed var(--image-chat-accent);
+    background: color-mix(in srgb, var(--image-chat-accent) 25%, transparent);
+  }
   .panel {
     position: absolute;
     z-index: 10;
@@ -16,37 +45,83 @@ export const panelStyles = css`
     box-shadow: 0 10px 30px rgb(15 23 42 / 0.18), 0 2px 6px rgb(15 23 42 / 0.08);
     overflow: hidden;
   }
+  /* The picture around the pin: phones only, where the thread covers the page. */
+  .picture {
+    display: none;
+  }
   @media (max-width: 767.98px) {
     .panel {
       position: fixed;
       inset: 0 !important;
       width: auto;
-      max-height: none;
+      max-height: none !important;
       border-radius: 0;
       border: none;
       z-index: 2147483000;
     }
+    .picture {
+      display: block;
+      position: relative;
+      flex: none;
+      height: min(36vh, 280px);
+      overflow: hidden;
+      background: var(--image-chat-border);
+      border-bottom: 1px solid var(--image-chat-border);
+    }
+    .picture img {
+      position: absolute;
+      max-width: none;
+      user-select: none;
+    }
+    .pin {
+      position: absolute;
+      left: 50%;
+      top: 50%;
+      width: var(--image-chat-marker-size);
+      height: var(--image-chat-marker-size);
+      transform: translate(-50%, -50%);
+      border-radius: 50%;
+      border: 3px solid var(--image-chat-marker-border);
+      background: var(--image-chat-accent);
+      box-shadow: 0 0 0 1px rgb(0 0 0 / 0.25), 0 4px 10px rgb(0 0 0 / 0.3);
+    }
+    .pin.draft {
+      border-style: dashed;
+      background: color-mix(in srgb, var(--image-chat-accent) 40%, transparent);
+    }
   }
+  /* The title stays on one line ("Marker 12 Resolved", never "Marker / 12"); when it and the actions do not fit
+     side by side, the actions move to a row of their own below it. Close stays in the top right corner. */
   .panel-header {
+    position: relative;
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
-    gap: 8px;
-    padding: 10px 10px 10px 14px;
+    gap: 6px 8px;
+    padding: 10px 44px 10px 14px;
     border-bottom: 1px solid var(--image-chat-border);
   }
   .panel-title {
-    flex: 1;
+    flex: 1 0 auto;
     display: flex;
     align-items: center;
     gap: 8px;
+    min-height: 30px;
     margin: 0;
     font-size: 14px;
     font-weight: 600;
+    white-space: nowrap;
   }
   .panel-actions {
     display: flex;
     align-items: center;
     gap: 4px;
+    margin-left: auto;
+  }
+  .panel-actions > :last-child {
+    position: absolute;
+    top: 10px;
+    right: 10px;
   }
   .badge {
     display: inline-grid;
@@ -71,6 +146,7 @@ export const panelStyles = css`
     padding: 4px 14px;
     overflow-y: auto;
     flex: 1 1 auto;
+    min-height: 48px;
   }
   .comment {
     display: flex;
@@ -85,10 +161,11 @@ export const panelStyles = css`
     width: 28px;
     height: 28px;
     border-radius: 50%;
-    background: color-mix(in srgb, var(--image-chat-accent) 14%, var(--image-chat-surface));
-    color: var(--image-chat-accent);
+    /* The background is the user's colour (inline, core/avatar.ts): every one is AA under white. */
+    color: #fff;
     font-weight: 600;
-    font-size: 13px;
+    font-size: 11px;
+    letter-spacing: 0.02em;
   }
   .comment-body { flex: 1; min-width: 0; }
   .comment-meta {

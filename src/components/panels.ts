@@ -29,7 +29,17 @@ export interface PanelView {
   geometry: Geometry | null;
 }
 
-/** Where a panel goes: beside its point, flipped to stay inside the element. Full-screen on phones (CSS). */
+/** Room kept between a panel and the window's edge. */
+const EDGE = 8;
+/** The panel's top is this far above its pin (it starts level with the marker, not under it). */
+const LIFT = 24;
+
+/**
+ * Where a panel goes: beside its point, flipped to stay inside the element sideways; upwards or downwards, whichever
+ * side of the window has more room, and never taller than that room (its comments scroll), so a thread near the
+ * bottom of the window shows its Reply button instead of running past the fold. Full-screen on phones (CSS).
+ * The geometry is measured before each render, so `origin` is where the stage is in the window now.
+ */
 function panelStyle(g: Geometry, x: number, y: number): string {
   const p = percentToPoint({ x, y }, g.content);
   const width = Math.min(320, g.stage.width);
@@ -37,9 +47,30 @@ function panelStyle(g: Geometry, x: number, y: number): string {
   let left = p.x + gap;
   if (left + width > g.stage.width) left = p.x - gap - width;
   left = Math.max(0, Math.min(left, g.stage.width - width));
-  // In the lower half the panel grows upwards, so it stays over the picture instead of hanging below it.
-  if (p.y > g.stage.height / 2) return `left:${left}px;bottom:${Math.max(0, g.stage.height - p.y - 24)}px`;
-  return `left:${left}px;top:${Math.max(0, p.y - 24)}px`;
+  const pin = g.origin.top + p.y; // the pin's height in the window
+  if (pin > innerHeight / 2) {
+    return `left:${left}px;bottom:${g.stage.height - p.y - LIFT}px;max-height:${Math.min(480, pin + LIFT - EDGE)}px`;
+  }
+  return `left:${left}px;top:${p.y - LIFT}px;max-height:${Math.min(480, innerHeight - pin + LIFT - EDGE)}px`;
+}
+
+/**
+ * What the full-screen thread of a phone shows under its header (CSS shows it under 768 px only): the part of the
+ * picture around the pin, centred on it, with the pin drawn, so people see what they are talking about. Twice the
+ * size the page shows the picture at, but never past the picture's own pixels (it would blur).
+ */
+function picture(v: PanelView, x: number, y: number, draft = false): TemplateResult | typeof nothing {
+  const g = v.geometry!;
+  const { host } = v.panels;
+  const img = host.querySelector<HTMLImageElement>(':scope > img') ?? host.renderRoot.querySelector<HTMLImageElement>('.surface > img');
+  const src = img?.currentSrc || img?.src;
+  if (!img || !src) return nothing;
+  const width = Math.max(g.content.width, Math.min(2 * g.content.width, img.naturalWidth));
+  const height = (width * g.content.height) / g.content.width;
+  const place = `width:${width}px;height:${height}px;left:calc(50% - ${(x * width) / 100}px);top:calc(50% - ${(y * height) / 100}px)`;
+  return html`<div class="picture" aria-hidden="true">
+    <img src=${src} alt="" draggable="false" style=${place} /><span class=${draft ? 'pin draft' : 'pin'}></span>
+  </div>`;
 }
 
 /** The new-marker panel, with its pin, while the user writes a new marker's first comment. */
@@ -68,6 +99,7 @@ export function draftPanel(v: PanelView): TemplateResult | typeof nothing {
       style: panelStyle(g, draft.x, draft.y),
       onKeydown: panels.onKeydown,
       body,
+      picture: picture(v, draft.x, draft.y, true),
       onClose: () => panels.cancelDraft(),
       closeLabel: s.close,
     })}`;
@@ -91,6 +123,7 @@ export function threadPanel(v: PanelView, markers: readonly Marker[]): TemplateR
       replyText: panels.replyText,
       editing: panels.editing,
       errors: panels.errors,
+      picture: picture(v, marker.x, marker.y),
       onRetry: panels.failure ? () => void act.retry(panels) : undefined,
       onClose: () => panels.close(),
       onReplyInput: (value) => panels.set({ replyText: value }),

@@ -5,6 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Comment, Marker, User } from '../../protocol/index.js';
+import { avatarColour, initials } from '../core/avatar.js';
 import { mayModify } from '../core/rights.js';
 import { relativeTime, type Strings, type SupportedLocale } from '../i18n/index.js';
 import { composer, retryButton } from './composer.js';
@@ -37,6 +38,8 @@ export interface ThreadProps extends ThreadHandlers {
   replyText: string;
   editing: { commentId: string; text: string } | null;
   errors: { reply?: string; edit?: string; thread?: string };
+  /** The picture around the marker, shown under the header on phones (panels.ts). */
+  picture?: TemplateResult | typeof nothing;
 }
 
 export interface PanelProps {
@@ -48,12 +51,14 @@ export interface PanelProps {
   onKeydown(event: KeyboardEvent): void;
   body: TemplateResult;
   actions?: TemplateResult | typeof nothing;
+  /** Under the header: the picture around the pin, on phones. */
+  picture?: TemplateResult | typeof nothing;
   onClose(): void;
   closeLabel: string;
 }
 
 /** The shell shared by a thread and the new-marker composer: a labelled card positioned near its marker. */
-export function panel({ id, title, style, onKeydown, body, actions = nothing, onClose, closeLabel }: PanelProps): TemplateResult {
+export function panel({ id, title, style, onKeydown, body, actions = nothing, picture = nothing, onClose, closeLabel }: PanelProps): TemplateResult {
   return html`
     <section part="thread" class="panel" role="dialog" aria-labelledby=${`${id}-title`} style=${style} @keydown=${onKeydown}>
       <header class="panel-header">
@@ -65,14 +70,15 @@ export function panel({ id, title, style, onKeydown, body, actions = nothing, on
           </button>
         </div>
       </header>
+      ${picture}
       ${body}
     </section>
   `;
 }
 
+/** The author's colour and initials, the same for that user everywhere (core/avatar.ts); the name is shown beside it. */
 function avatar(user: User): TemplateResult {
-  const initial = (user.name.trim()[0] ?? '?').toUpperCase();
-  return html`<span class="avatar" aria-hidden="true">${initial}</span>`;
+  return html`<span class="avatar" aria-hidden="true" style=${`background:${avatarColour(user.id)}`}>${initials(user.name)}</span>`;
 }
 
 function commentItem(p: ThreadProps, comment: Comment): TemplateResult {
@@ -147,5 +153,5 @@ export function thread(p: ThreadProps, id: string, style: string, onKeydown: (e:
           onSubmit: p.onReply,
         })}
   `;
-  return panel({ id, title, style, onKeydown, body, actions, onClose: p.onClose, closeLabel: s.close });
+  return panel({ id, title, style, onKeydown, body, actions, picture: p.picture, onClose: p.onClose, closeLabel: s.close });
 }

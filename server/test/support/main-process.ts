@@ -16,6 +16,8 @@ export interface MainProcess {
   logLines(): Record<string, unknown>[];
   /** SIGTERM, then waits for the process to exit (its last log lines are in `output()` after). */
   stop(): Promise<void>;
+  /** Sends `signal` (e.g. SIGKILL: a crash) and returns at once; `stop()` after it only waits for the exit. */
+  kill(signal: NodeJS.Signals): void;
 }
 
 export async function startMain(env: Record<string, string>, args: string[] = []): Promise<MainProcess> {
@@ -56,8 +58,11 @@ export async function startMain(env: Record<string, string>, args: string[] = []
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>),
     async stop() {
-      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
+    },
+    kill(signal) {
+      child.kill(signal);
     },
   };
 }
