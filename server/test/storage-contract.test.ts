@@ -153,8 +153,8 @@ for (const backend of STORAGE_BACKENDS) {
     it('gives a snapshot of every change: markers in creation order with their threads', async () => {
       const storage = await openStorage();
       const r = room();
-      const a = ops.createMarker(r, 'marker a', 10.25, 20.5);
-      const b = ops.createMarker(r, 'marker b', 33.333333333333336, 1e-7);
+      const a = ops.createMarker(r, 'marker a', 33.333333333333336, 1e-7); // kept exactly, as a double
+      const b = ops.createMarker(r, 'marker b', 10.25, 20.5);
       await commit(storage, a);
       await commit(storage, b, bob);
       const reply = ops.addComment(r, a.marker.id, 'reply to a');
@@ -172,8 +172,8 @@ for (const backend of STORAGE_BACKENDS) {
           {
             id: a.marker.id,
             number: 1,
-            x: 10.25,
-            y: 20.5,
+            x: 33.333333333333336,
+            y: 1e-7,
             resolved: true,
             createdAt: 1,
             author: ana,
@@ -211,6 +211,17 @@ for (const backend of STORAGE_BACKENDS) {
       const wide = await openStorage({ eventLogRetention: 1000 });
       assert.equal(await wide.eventsSince('t', r, 100), null, 'trimmed from the log');
       assert.deepEqual(eventsOf(await wide.eventsSince('t', r, 258))!.map((e) => e.seq), [259, 260]);
+    });
+
+    it('close lets the commits queued before it settle, and keeps them', async () => {
+      const storage = await openStorage();
+      const r = room();
+      // More than one group's worth (64 on PostgreSQL), so that some wait for a group still to come.
+      const queued = Array.from({ length: 150 }, (_, i) => commit(storage, ops.createMarker(r, `queued ${i}`)));
+      await storage.close();
+      assert.deepEqual((await Promise.all(queued)).map((result) => result.seq), Array.from({ length: 150 }, (_, i) => i + 1));
+      const reopened = await openStorage();
+      assert.equal((await reopened.snapshot('t', r)).markers.length, 150);
     });
 
     it('makes a meta value once and keeps it across a restart, with the epoch', async () => {
