@@ -310,6 +310,26 @@ for (const backend of STORAGE_BACKENDS) {
         }
       });
 
+      it('a deadlock between them (two keys taken in opposite orders) runs a group again: conflict, never internal', async () => {
+        const [one, two] = [await openStorage(), await openStorage()];
+        for (let round = 0; round < 3; round++) {
+          const [a, b] = [room(), room()];
+          await Promise.all([commit(one, ops.createMarker(a)), commit(two, ops.createMarker(b))]);
+          const [first, second] = [ops.createMarker(a, 'key 1'), ops.createMarker(a, 'key 2')];
+          // `two` takes key 2 then key 1 while `one` takes key 1 then key 2: each waits for the other.
+          const reversed = [
+            { ...ops.createMarker(b, 'key 2, another op'), broadcastId: second.broadcastId },
+            { ...ops.createMarker(b, 'key 1, another op'), broadcastId: first.broadcastId },
+          ];
+          const codes = await Promise.all([commit(one, first), commit(one, second), commit(two, reversed[0]!), commit(two, reversed[1]!)].map(codeOf));
+          assert.ok(
+            (codes[0] === 'ok' && codes[1] === 'ok' && codes[2] === 'conflict' && codes[3] === 'conflict') ||
+              (codes[0] === 'conflict' && codes[1] === 'conflict' && codes[2] === 'ok' && codes[3] === 'ok'),
+            `round ${round}: ${codes.join(', ')}`,
+          );
+        }
+      });
+
       it('two processes migrating an empty database at once both open, with one epoch', async () => {
         const empty = await backend.fresh();
         try {
