@@ -7,7 +7,9 @@
  * - an op's idempotency key is one key for all of them: the same op again is a duplicate with its first seq, another
  *   op under the key a `conflict` — also when both arrive at two processes at once;
  * - `commit` resolves only once the op is durable (an ack never outlives a crash);
- * - `snapshot` and `eventsSince` each read one consistent state (never a seq without its events);
+ * - `snapshot` and `eventsSince` each read one consistent state (never a seq without its events), which holds every
+ *   op of the room this storage accepted (`commit` called) before the read: a resync after a lost link tells
+ *   whether the op in flight was committed;
  * - text holding U+0000 never reaches it (the protocol schemas refuse it: PostgreSQL text cannot hold it).
  */
 import type { Marker, Op } from '../../protocol/messages.js';

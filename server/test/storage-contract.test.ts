@@ -121,6 +121,17 @@ for (const backend of STORAGE_BACKENDS) {
       }
     });
 
+    it('a read holds every op of the room accepted before it was asked for', async () => {
+      const storage = await openStorage();
+      const r = room();
+      const created = ops.createMarker(r);
+      const first = commit(storage, created); // not awaited: a client's link was lost while it was in flight
+      assert.equal((await storage.snapshot('t', r)).seq, 1, 'the snapshot holds it');
+      const reply = commit(storage, ops.addComment(r, created.marker.id));
+      assert.deepEqual(eventsOf(await storage.eventsSince('t', r, 1))!.map((e) => e.seq), [2], 'the replay holds it');
+      assert.deepEqual((await Promise.all([first, reply])).map((result) => result.seq), [1, 2]);
+    });
+
     it('a refused op never creates a room', async () => {
       const storage = await openStorage();
       const r = room();

@@ -61,6 +61,8 @@ export interface GroupCommitOptions {
 export class GroupCommit {
   readonly stats: CommitStats = { groups: 0, ops: 0 };
   private readonly lanes: Lane[];
+  /** Per room with commits pending: the last one's settling. */
+  private readonly lastOfRoom = new Map<string, Promise<void>>();
 
   constructor(
     private readonly pool: Pool,
@@ -70,9 +72,25 @@ export class GroupCommit {
   }
 
   commit(input: CommitInput): Promise<CommitResult> {
-    return new Promise((resolve, reject) => {
+    const committed = new Promise<CommitResult>((resolve, reject) => {
       this.lanes[laneOf(input.tenant, input.op.room)]!.push({ input, resolve, reject });
     });
+    // A room's ops settle in the order they came, so its last one settling means all before it have.
+    const key = roomKey(input.tenant, input.op.room);
+    const settled = committed.then(
+      () => {},
+      () => {},
+    );
+    this.lastOfRoom.set(key, settled);
+    void settled.then(() => {
+      if (this.lastOfRoom.get(key) === settled) this.lastOfRoom.delete(key);
+    });
+    return committed;
+  }
+
+  /** Resolves once every commit of the room queued so far has settled (undefined: none is pending). */
+  settledFor(tenant: string, room: string): Promise<void> | undefined {
+    return this.lastOfRoom.get(roomKey(tenant, room));
   }
 
   /** Resolves when every op queued so far has settled. */

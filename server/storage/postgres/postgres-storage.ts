@@ -6,6 +6,8 @@
  *   commit order whichever process commits; the same broadcastId on two processes at once is a duplicate or a
  *   conflict, never an error.
  * - Reads that must agree with themselves (snapshot, eventsSince) are one statement each: one snapshot of the data.
+ *   They first wait for this process's pending commits of the room: a client that lost its link while its op was
+ *   in flight, and resyncs, then sees whether the op was committed (else it would call it lost, and it would land).
  * - The schema is migrated under an advisory lock (postgres-schema.ts); meta values are made with
  *   INSERT … ON CONFLICT DO NOTHING and read back, so two processes starting at once keep the same epoch.
  */
@@ -130,6 +132,7 @@ export class PostgresStorage implements Storage {
   }
 
   async snapshot(tenant: string, room: string): Promise<RoomSnapshot> {
+    await this.commits.settledFor(tenant, room);
     const { rows } = await this.pool.query<{ seq: number | null; markers: MarkerJson[] | null; comments: CommentJson[] | null }>({ name: 'image-chat-snapshot', text: SNAPSHOT_SQL, values: [tenant, room] });
     const row = rows[0]!;
     const byMarker = new Map<string, Comment[]>();
@@ -143,6 +146,7 @@ export class PostgresStorage implements Storage {
   }
 
   async eventsSince(tenant: string, room: string, since: number): Promise<{ seq: number; events: WireEvent[] } | null> {
+    await this.commits.settledFor(tenant, room);
     const retention = this.options.eventLogRetention;
     const { rows } = await this.pool.query<{ room_seq: number | null; oldest: number | null; seq: number | null; payload: string | null }>(
       { name: 'image-chat-events-since', text: EVENTS_SINCE_SQL, values: [tenant, room, since, retention] },
