@@ -1,6 +1,7 @@
 /**
- * What PostgreSQL's errors mean to image-chat: which ones a transaction may simply be run again for, and, at
- * startup, what went wrong in words that name DATABASE_URL (never its password).
+ * What PostgreSQL's errors mean to image-chat: which ones a transaction may simply be run again for; at startup,
+ * what went wrong in words that name DATABASE_URL (never its password); and checking a connection out so that its
+ * breaking mid-transaction fails the query, not the process.
  */
 import type { Pool, PoolClient } from 'pg';
 import { ConfigError, describeDatabaseUrl } from '../../config.js';
