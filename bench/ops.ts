@@ -4,14 +4,17 @@
  * process pinned to one core (bench/fanout/server-process.ts), with the per-user limits lifted. Prints acked ops
  * per second, the server's CPU time per op and, where the server reports it, ops per commit group.
  *
- *   npm run bench:ops -- [--rounds 3] [--seconds 5] [--before <checkout>] [--profile <dir>]
+ *   npm run bench:ops -- [--rounds 3] [--seconds 5] [--before <checkout>] [--profile <dir>] [--postgres]
  *
  * `--before` measures another checkout of image-chat too (e.g. the commit before group commit), in the same
- * rounds, alternating. Numbers only.
+ * rounds, alternating. `--postgres` runs each server on a fresh PostgreSQL database instead of SQLite (made on the
+ * server TEST_DATABASE_URL names, default postgres://postgres@127.0.0.1:5432/postgres, and dropped after the run);
+ * the CPU per op is then the image-chat process's only, not PostgreSQL's. Numbers only.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { freshDatabase } from '../server/test/support/postgres.js';
 import { pinSelf, ServerProcess } from './fanout/server-process.js';
 
 function flag(name: string): string | undefined {
@@ -23,6 +26,7 @@ const ROUNDS = Number(flag('rounds') ?? 3);
 const SECONDS = Number(flag('seconds') ?? 5);
 const BEFORE = flag('before');
 const PROFILE = flag('profile'); // CPU profiles of the image-chat (not `before`) server processes
+const POSTGRES = process.argv.includes('--postgres');
 const WRITERS = 50;
 const ROOMS = 20;
 const WINDOW = 8;
@@ -99,7 +103,9 @@ async function groupStats(port: number): Promise<{ groups: number; ops: number }
 }
 
 async function runOnce(target: Target): Promise<{ opsPerSecond: number; cpuMicrosPerOp: number; opsPerGroup: number | null; errors: number }> {
-  const server = await ServerProcess.start('image-chat.ts', target.args, target.label === 'image-chat' ? PROFILE : undefined);
+  const database = POSTGRES ? await freshDatabase() : undefined;
+  const args = database ? [...target.args, '--database-url', database.url] : target.args;
+  const server = await ServerProcess.start('image-chat.ts', args, target.label === 'image-chat' ? PROFILE : undefined);
   const writers: Writer[] = [];
   try {
     for (let i = 0; i < WRITERS; i++) writers.push(await Writer.open(server.port, `ops-room-${i % ROOMS}`));
@@ -121,6 +127,7 @@ async function runOnce(target: Target): Promise<{ opsPerSecond: number; cpuMicro
   } finally {
     for (const writer of writers) writer.close();
     await server.stop();
+    await database?.drop();
   }
 }
 
@@ -128,7 +135,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function main(): Promise<void> {
   const pinned = pinSelf();
-  console.log(`ops benchmark: ${WRITERS} writers over ${ROOMS} rooms, ${WINDOW} ops in flight each, ${SECONDS} s × ${ROUNDS} rounds; ${pinned ? 'server pinned to core 1' : 'not pinned'}`);
+  console.log(
+    `ops benchmark: ${WRITERS} writers over ${ROOMS} rooms, ${WINDOW} ops in flight each, ${SECONDS} s × ${ROUNDS} rounds, on ${POSTGRES ? 'PostgreSQL' : 'SQLite'}; ${pinned ? 'server pinned to core 1' : 'not pinned'}`,
+  );
   const results = new Map<string, Array<Awaited<ReturnType<typeof runOnce>>>>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const target of round % 2 ? [...targets].reverse() : targets) {

@@ -85,14 +85,19 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
     throw new ConfigError('TLS_CERT and TLS_KEY go together: set both (PEM files) to serve HTTPS, or neither');
   }
-  // Accepted names, not yet implemented: refuse loudly rather than run with a setup the operator did not ask for.
-  if (config.databaseUrl) throw new ConfigError('DATABASE_URL is set, but PostgreSQL is not supported yet in this version (unset it to use SQLite in DATA_DIR)');
-  // Several processes must share one database: Redis alone would fan events out between processes that each keep
-  // their own SQLite history, which would not agree.
-  if (config.redisUrl && !config.databaseUrl) {
+  if (config.databaseUrl) parseDatabaseUrl(config.databaseUrl);
+  requireDatabaseForRedis(config.redisUrl, config.databaseUrl);
+  return config;
+}
+
+/**
+ * Several processes must share one database: Redis alone would fan events out between processes that each keep
+ * their own SQLite history, which would not agree. (startServer applies the same rule to its options.)
+ */
+export function requireDatabaseForRedis(redisUrl: string | undefined, databaseUrl: string | undefined): void {
+  if (redisUrl && !databaseUrl) {
     throw new ConfigError('REDIS_URL needs DATABASE_URL: processes that share Redis must share one PostgreSQL database too (or unset REDIS_URL to run one process on SQLite)');
   }
-  return config;
 }
 
 function parseBoolean(setting: Setting, value: string | undefined): boolean | undefined {
@@ -101,3 +106,25 @@ function parseBoolean(setting: Setting, value: string | undefined): boolean | un
   if (/^(0|false|no)$/i.test(value)) return false;
   throw new ConfigError(`${setting} must be true or false, got "${value}"`);
 }
+
+/** `postgres://user@host:port/database`, the password left out: what the messages show. */
+export function describeDatabaseUrl(url: URL): string {
+  const user = url.username ? `${decodeURIComponent(url.username)}@` : '';
+  return `${url.protocol}//${user}${url.host || 'localhost'}${url.pathname}`;
+}
+
+/** Parses DATABASE_URL, or throws a ConfigError saying what it must look like. */
+export function parseDatabaseUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/database, got something that is not a URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// URL, got a ${url.protocol}// one`);
+  }
+  if (url.pathname.length <= 1) throw new ConfigError(`DATABASE_URL must name a database (postgres://host/database), got ${describeDatabaseUrl(url)}`);
+  return url;
+}
+

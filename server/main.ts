@@ -34,6 +34,7 @@ async function serve(): Promise<void> {
       dataDir: config.dataDir,
       configPath: config.configFile,
       trustProxy: config.trustProxy,
+      databaseUrl: config.databaseUrl,
       redisUrl: config.redisUrl,
       tls,
       logLevel: process.env.LOG_LEVEL || 'info',

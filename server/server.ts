@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
+import { requireDatabaseForRedis } from './config.js';
 import { scaleOut, type ScaleOut } from './cluster/scale-out.js';
 import { createAuthenticate } from './identity/authenticate.js';
 import { Guests } from './identity/guests.js';
@@ -22,7 +23,9 @@ import { Connections } from './realtime/connections.js';
 import type { Services } from './services.js';
 import { attachWebSocketGateway } from './realtime/gateway.js';
 import { RoomService } from './rooms/room-service.js';
+import { PostgresStorage } from './storage/postgres/postgres-storage.js';
 import { SqliteStorage } from './storage/sqlite-storage.js';
+import type { Storage } from './storage/storage.js';
 import { DEMO_TENANT, loadServerConfig, type Tenant } from './tenants/tenant-config.js';
 import { TenantRegistry } from './tenants/tenant-registry.js';
 
@@ -35,7 +38,7 @@ export interface ServerOptions {
   port?: number;
   /** Default: all interfaces. */
   host?: string;
-  /** Where the SQLite database lives (created if missing). Default `./data`. */
+  /** Where the SQLite database lives (created if missing), without `databaseUrl`. Default `./data`. */
   dataDir?: string;
   /** pino level; default `info`. */
   logLevel?: string;
@@ -53,7 +56,13 @@ export interface ServerOptions {
   staticDirs?: { demo?: string; dist?: string };
   /** More checks for `GET /readyz`, after the database's (e.g. a service the embedding app depends on). */
   readinessProbes?: ReadinessProbe[];
-  /** Redis (REDIS_URL), for several processes: fan-out, shared limits, live counts. Needs a shared database. */
+  /**
+   * PostgreSQL (DATABASE_URL), e.g. `postgres://user:password@host:5432/image_chat`: the storage, instead of SQLite
+   * in `dataDir`, shared by every process on it. A bad URL, an unreachable server, a refused login or an unknown
+   * database throws ConfigError naming DATABASE_URL.
+   */
+  databaseUrl?: string;
+  /** Redis (REDIS_URL), for several processes: fan-out, shared limits, live counts. Needs `databaseUrl`. */
   redisUrl?: string;
 }
 
@@ -81,14 +90,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let tenants = new TenantRegistry(options.tenants ?? file.tenants);
   const limits = resolveLimits({ ...file.limits, ...options.limits });
   const logger = createLogger(options.logLevel ?? 'info');
-  const storage = new SqliteStorage({
-    dataDir: resolve(options.dataDir ?? './data'),
+  requireDatabaseForRedis(options.redisUrl, options.databaseUrl);
+  const storageOptions = {
     eventLogRetention: limits.eventLogRetention,
     idempotencyTtlMs: limits.idempotencyTtlMs,
-    onError: (message) => logger.warn(message),
-  });
+    onError: (message: string) => logger.warn(message),
+  };
+  const storage: Storage = options.databaseUrl
+    ? await PostgresStorage.open({ databaseUrl: options.databaseUrl, ...storageOptions })
+    : new SqliteStorage({ dataDir: resolve(options.dataDir ?? './data'), ...storageOptions });
   // The embedded default's `demo` tenant gets an admin key, so that its dashboard works out of the box.
-  const demoAdminKey = embeddedDefault ? await storage.metaValue(DEMO_ADMIN_KEY, () => randomBytes(24).toString('base64url')) : undefined;
+  let demoAdminKey: string | undefined;
+  try {
+    demoAdminKey = embeddedDefault ? await storage.metaValue(DEMO_ADMIN_KEY, () => randomBytes(24).toString('base64url')) : undefined;
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
   if (demoAdminKey) tenants = new TenantRegistry([Object.freeze({ ...DEMO_TENANT, adminKey: demoAdminKey })]);
   let scale: ScaleOut;
   try {
@@ -119,7 +137,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     connections: new Connections(),
     localLive,
     live: scale.live,
-    readiness: [storageProbe(storage), ...scale.readiness, ...(options.readinessProbes ?? [])],
+    readiness: [storageProbe(storage, options.databaseUrl ? 'postgres' : 'sqlite'), ...scale.readiness, ...(options.readinessProbes ?? [])],
   };
 
   const app = createApp(services, {

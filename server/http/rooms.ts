@@ -3,6 +3,7 @@ import { ProtocolError, toClientError } from '../errors.js';
 import { requireRoomAccess } from '../identity/authenticate.js';
 import { logRefusedRequest } from '../observability/connection-log.js';
 import { broadcastIdOf, parseOp } from '../protocol/parse.js';
+import { hasNoNul, NUL_RULE } from '../protocol/schemas.js';
 import type { Services } from '../services.js';
 import { readJsonBody } from './body.js';
 import { addressOf, identityOf, tenantOf } from './auth.js';
@@ -46,5 +47,6 @@ export function roomRoutes(services: Services): Router {
 export function roomParam(room: string | undefined, maxLength: number): string {
   const length = room ? [...room].length : 0;
   if (!room || length > maxLength) throw new ProtocolError('bad-request', `room must be 1–${maxLength} characters`);
+  if (!hasNoNul(room)) throw new ProtocolError('bad-request', `room ${NUL_RULE}`);
   return room;
 }

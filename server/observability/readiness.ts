@@ -50,8 +50,8 @@ async function runProbe(probe: ReadinessProbe, timeoutMs: number): Promise<Probe
 }
 
 /**
- * The embedded database answers a trivial query: reading the epoch, which every database has from its first
- * start (so the check writes nothing).
+ * The database answers a trivial query: reading the epoch, which every database has from its first start (so the
+ * check writes nothing). Named after the backend: `sqlite`, or `postgres` (where a lost server shows).
  */
 export function storageProbe(storage: Storage, name = 'sqlite'): ReadinessProbe {
   return {

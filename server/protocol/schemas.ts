@@ -14,11 +14,19 @@ type SchemaLimits = Pick<ServerLimits, 'maxCommentLength' | 'maxRoomLength' | 'm
 /** Counts code points, so an emoji is one character as a user sees it. */
 const length = (s: string) => [...s].length;
 
+/**
+ * PostgreSQL text cannot hold U+0000, so no text the server stores may contain it, whatever the backend: the
+ * same op gets the same answer on SQLite and on PostgreSQL (bad-request, not internal).
+ */
+export const NUL_RULE = 'must not contain the character U+0000';
+export const hasNoNul = (s: string) => !s.includes('\u0000');
+
 export function createSchemas(limits: SchemaLimits) {
   const uuid = z.string().regex(UUID_PATTERN, 'must be a UUID');
   const room = z
     .string()
-    .refine((s) => length(s) >= 1 && length(s) <= limits.maxRoomLength, `must be 1–${limits.maxRoomLength} characters`);
+    .refine((s) => length(s) >= 1 && length(s) <= limits.maxRoomLength, `must be 1–${limits.maxRoomLength} characters`)
+    .refine(hasNoNul, NUL_RULE);
   const tenant = z
     .string()
     .refine((s) => length(s) >= 1 && length(s) <= limits.maxTenantLength, `must be 1–${limits.maxTenantLength} characters`);
@@ -26,7 +34,8 @@ export function createSchemas(limits: SchemaLimits) {
   const text = z
     .string()
     .transform((s) => s.trim())
-    .refine((s) => length(s) >= 1 && length(s) <= limits.maxCommentLength, `must be 1–${limits.maxCommentLength} characters after trimming`);
+    .refine((s) => length(s) >= 1 && length(s) <= limits.maxCommentLength, `must be 1–${limits.maxCommentLength} characters after trimming`)
+    .refine(hasNoNul, NUL_RULE);
   const percent = z.number().finite().min(0).max(100);
   const token = z.string().min(1).max(8192);
   const op = { room, broadcastId: uuid };

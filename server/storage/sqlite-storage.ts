@@ -185,6 +185,7 @@ export class SqliteStorage implements Storage {
   }
 
   async snapshot(tenant: string, room: string): Promise<RoomSnapshot> {
+    this.commitQueued();
     // Synchronous reads in one call see one consistent state: no commit can interleave.
     const seq = this.stmt.roomSeq.get(tenant, room)?.seq ?? 0;
     const byMarker = new Map<string, Comment[]>();
@@ -198,6 +199,7 @@ export class SqliteStorage implements Storage {
   }
 
   async eventsSince(tenant: string, room: string, since: number): Promise<{ seq: number; events: WireEvent[] } | null> {
+    this.commitQueued();
     const seq = this.stmt.roomSeq.get(tenant, room)?.seq ?? 0;
     if (since > seq) return null;
     if (since === seq) return { seq, events: [] };
@@ -209,6 +211,14 @@ export class SqliteStorage implements Storage {
     // The stored JSON is spliced into frames as is: no parse, no stringify.
     const events = this.stmt.eventsAfter.all(tenant, room, since).map((row) => storedWireEvent(row.seq, row.payload));
     return { seq, events };
+  }
+
+  /**
+   * Commits the ops queued so far, now rather than at the end of the turn: a read sees every op accepted before it
+   * (a client that lost its link with an op in flight, and resyncs, learns whether the op was committed).
+   */
+  private commitQueued(): void {
+    while (this.queue.length > 0 && this.db.open) this.runGroup();
   }
 
   commit(input: CommitInput): Promise<CommitResult> {

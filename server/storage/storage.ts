@@ -1,6 +1,16 @@
 /**
- * The storage interface the protocol code talks to. Async throughout so that a networked database (PostgreSQL)
- * can implement it later; the embedded SQLite implementation is in `sqlite-storage.ts`.
+ * The storage interface the protocol code talks to, async throughout: embedded SQLite (`sqlite-storage.ts`) or
+ * PostgreSQL shared by several processes (`postgres/postgres-storage.ts`). Both pass one contract suite
+ * (test/storage-contract.test.ts). What every implementation promises, to every process that shares it:
+ * - a room's seq is gap-free, and its events are numbered in commit order (one room, one order, whichever process
+ *   commits);
+ * - an op's idempotency key is one key for all of them: the same op again is a duplicate with its first seq, another
+ *   op under the key a `conflict` — also when both arrive at two processes at once;
+ * - `commit` resolves only once the op is durable (an ack never outlives a crash);
+ * - `snapshot` and `eventsSince` each read one consistent state (never a seq without its events), which holds every
+ *   op of the room this storage accepted (`commit` called) before the read: a resync after a lost link tells
+ *   whether the op in flight was committed;
+ * - text holding U+0000 never reaches it (the protocol schemas refuse it: PostgreSQL text cannot hold it).
  */
 import type { Marker, Op } from '../../protocol/messages.js';
 import type { WireEvent } from '../fanout/event-run.js';

@@ -29,8 +29,16 @@ describe('configuration', () => {
     assert.throws(() => loadConfig(['--port'], {}), /--port needs a value/);
   });
 
-  it('refuses settings not supported yet rather than ignoring them', () => {
-    assert.throws(() => loadConfig([], { DATABASE_URL: 'postgres://x' }), /DATABASE_URL .*not supported yet/);
+  it('takes DATABASE_URL (a postgres:// URL naming a database), and REDIS_URL only with it', () => {
+    const config = loadConfig(['--redis-url=redis://r:6379'], { DATABASE_URL: 'postgresql://ana:secret@db.example:5433/chat' });
+    assert.deepEqual([config.databaseUrl, config.redisUrl], ['postgresql://ana:secret@db.example:5433/chat', 'redis://r:6379']);
+    assert.throws(() => loadConfig([], { DATABASE_URL: 'not a url' }), /DATABASE_URL must be a PostgreSQL URL such as postgres:/);
+    assert.throws(() => loadConfig(['--database-url', 'mysql://ana:secret@db/chat'], {}), new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL, got a mysql:// one'));
+    assert.throws(
+      () => loadConfig([], { DATABASE_URL: 'postgres://ana:secret@db.example' }),
+      new ConfigError('DATABASE_URL must name a database (postgres://host/database), got postgres://ana@db.example'),
+      'the password is never shown',
+    );
     assert.throws(() => loadConfig(['--redis-url=redis://x'], {}), /REDIS_URL needs DATABASE_URL/);
   });
 

@@ -15,6 +15,7 @@ import { opFingerprint } from '../rooms/fingerprint.js';
 import { SqliteStorage } from '../storage/sqlite-storage.js';
 import type { CommitResult } from '../storage/storage.js';
 import { api, ops, startTestServer, uuid, WsClient } from './helpers.js';
+import { databaseFor, dropDatabaseFor, TEST_ON_POSTGRES } from './support/test-storage.js';
 
 const LIMITS = { maxMarkersPerRoom: 1000, maxCommentsPerMarker: 500, maxRoomsPerTenant: 1000 };
 const ana = { id: 'ana', name: 'Ana' };
@@ -128,8 +129,10 @@ describe('group commit (server)', () => {
 
   it('a crash (SIGKILL) right after the acks leaves every acked op in the database', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'image-chat-crash-'));
+    // TEST_STORAGE=postgres: the same on PostgreSQL (the database standing for dataDir, as startTestServer uses).
+    const database = TEST_ON_POSTGRES ? { DATABASE_URL: await databaseFor(dataDir) } : {};
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
-      env: { ...process.env, LOG_LEVEL: 'silent' },
+      env: { ...process.env, LOG_LEVEL: 'silent', ...database },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
@@ -160,6 +163,7 @@ describe('group commit (server)', () => {
     } finally {
       child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
+      await dropDatabaseFor(dataDir);
     }
   });
 });

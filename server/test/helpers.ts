@@ -11,6 +11,7 @@ import { startServer, type RunningServer, type ServerOptions } from '../server.j
 import { parseTenantConfig, type Tenant } from '../tenants/tenant-config.js';
 import { mintUserToken, type MintOptions } from '../tokens/user-token.js';
 import { SseParser } from '../../test-support/sse-parser.js';
+import { databaseFor, dropDatabaseFor, TEST_ON_POSTGRES } from './support/test-storage.js';
 
 export const uuid = (): string => randomUUID();
 
@@ -25,9 +26,14 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'image-chat-test-'));
   let server: RunningServer;
   try {
-    server = await startServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...options, dataDir });
+    // TEST_STORAGE=postgres: a database of its own for each data dir (support/test-storage.ts).
+    const databaseUrl = options.databaseUrl ?? (TEST_ON_POSTGRES ? await databaseFor(dataDir) : undefined);
+    server = await startServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...options, dataDir, databaseUrl });
   } catch (err) {
-    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) {
+      rmSync(dataDir, { recursive: true, force: true });
+      await dropDatabaseFor(dataDir);
+    }
     throw err;
   }
   return {
@@ -36,7 +42,10 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
     wsUrl: `${server.url.replace(/^http/, 'ws')}/ws`,
     async stop(keepData = false) {
       await server.close();
-      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) {
+        rmSync(dataDir, { recursive: true, force: true });
+        await dropDatabaseFor(dataDir);
+      }
     },
   };
 }

@@ -6,6 +6,7 @@ import { SignJWT, errors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { LIMITS } from '../../protocol/limits.js';
 import type { User } from '../../protocol/messages.js';
+import { hasNoNul, NUL_RULE } from '../protocol/schemas.js';
 import type { Tenant } from '../tenants/tenant-config.js';
 
 /** What a verified token grants: who the user is, and the rooms they may use (undefined = every room). */
@@ -28,11 +29,11 @@ export class TokenError extends Error {
 }
 
 const claimsSchema = z.object({
-  sub: z.string().min(1).max(256),
-  name: z.string().trim().min(1).max(LIMITS.maxNameLength),
+  sub: z.string().min(1).max(256).refine(hasNoNul, NUL_RULE),
+  name: z.string().trim().min(1).max(LIMITS.maxNameLength).refine(hasNoNul, NUL_RULE),
   role: z.enum(['user', 'moderator']).optional(),
   tenant: z.string(),
-  rooms: z.array(z.string().min(1).max(LIMITS.maxRoomLength)).max(1000).optional(),
+  rooms: z.array(z.string().min(1).max(LIMITS.maxRoomLength).refine(hasNoNul, NUL_RULE)).max(1000).optional(),
   exp: z.number(),
 });
 
