@@ -98,9 +98,9 @@ describe('the packed tarball', () => {
       (m: { kind: string; privacy?: string; static?: boolean }) => m.kind === 'field' && (m.privacy ?? 'public') === 'public' && !m.static,
     );
     assert.deepEqual(names(publicMembers), names(element.attributes));
-    assert.deepEqual(names(element.events), ['image-chat-connection', 'image-chat-change', 'image-chat-error']);
-    assert.deepEqual(element.events.map((e: { type: { text: string } }) => e.type.text), ['CustomEvent<ConnectionDetail>', 'CustomEvent<ChangeDetail>', 'CustomEvent<ErrorDetail>']);
-    assert.deepEqual(names(element.cssParts), ['image', 'marker', 'thread', 'composer', 'status']);
+    assert.deepEqual(names(element.events), ['image-chat-connection', 'image-chat-change', 'image-chat-error', 'image-chat-presence']);
+    assert.deepEqual(element.events.map((e: { type: { text: string } }) => e.type.text), ['CustomEvent<ConnectionDetail>', 'CustomEvent<ChangeDetail>', 'CustomEvent<ErrorDetail>', 'CustomEvent<PresenceDetail>']);
+    assert.deepEqual(names(element.cssParts), ['image', 'marker', 'thread', 'composer', 'presence', 'threads', 'status']);
     assert.equal(element.cssProperties.length, 16);
     assert.ok(element.cssProperties.every((p: { name: string }) => p.name.startsWith('--image-chat-')));
     assert.equal(element.slots.length, 1);

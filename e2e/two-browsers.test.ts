@@ -1,14 +1,15 @@
 /**
  * End to end, as two users would try it: the real server serves the demo page and the built bundle, two browser
  * contexts (two people, separate storage and guest identities) open it, one places a marker by clicking the first
- * image and writing a comment, and the other sees it appear, at the same spot, with the comment in its thread.
+ * image and writing a comment, and the other sees it appear, at the same spot, with the comment in its thread. Each sees
+ * the other in its presence stack, and either may resolve the other's marker.
  *
  * Needs `npm run build` (the page loads dist/image-chat.js) and Chrome or Chromium (CHROME_PATH, or the usual paths).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { clickToPlace, FIRST_ROOM, firstChat, launch, removeDir, startChat, type Server } from './support.js';
+import { clickToPlace, FIRST_ROOM, firstChat, launch, placeMarker, removeDir, serverMarkers, startChat, type Server } from './support.js';
 
 
 /**
@@ -101,6 +102,38 @@ describe('two browsers on the demo page', () => {
     await thread.waitFor({ state: 'visible' });
     await thread.getByText(comment).waitFor({ state: 'visible', timeout: 5_000 });
 
+    assert.deepEqual(errors, [], 'no errors in either page');
+    await Promise.all([alice.context().close(), bob.context().close()]);
+  });
+
+  it("shows each the other in its presence stack; B resolves A's marker and A sees it resolved", { timeout: 60_000 }, async () => {
+    const [alice, bob] = await Promise.all([openDemo(browser, server.url, errors), openDemo(browser, server.url, errors)]);
+    const aliceChat = firstChat(alice);
+    const bobChat = firstChat(bob);
+    const userId = (page: Page) => page.evaluate(() => (document.querySelector('image-chat') as unknown as { sync: { user: { id: string } } }).sync.user.id);
+    const [aliceId, bobId] = await Promise.all([userId(alice), userId(bob)]);
+    assert.notEqual(aliceId, bobId, 'two contexts are two guests');
+
+    // Bob sees Alice among who is viewing, and the count says two.
+    const bobPresence = bobChat.locator('[part~="presence"]');
+    await bobPresence.locator(`.avatar[data-user-id="${aliceId}"]`).waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await bobPresence.getAttribute('aria-label'), '2 people viewing');
+    await aliceChat.locator(`[part~="presence"] .avatar[data-user-id="${bobId}"]`).waitFor({ state: 'visible', timeout: 10_000 });
+
+    // Alice places a marker; Bob, who did not write it, resolves it.
+    const comment = `Resolve me, anyone (${Date.now()})`;
+    await placeMarker(aliceChat, 0.6, 0.5, comment);
+    const onBob = bobChat.locator(`[part~="marker"][aria-label$="${comment}"]`);
+    await onBob.waitFor({ state: 'visible', timeout: 10_000 });
+    await aliceChat.locator('[part~="thread"] .icon-button[aria-label="Close"]').click();
+    await onBob.click();
+    await bobChat.locator('[part~="thread"]').getByRole('button', { name: 'Resolve', exact: true }).click();
+
+    // Alice sees it resolved, live; the server has it so.
+    await aliceChat.locator(`[part~="marker-resolved"][aria-label$="${comment}"]`).waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match((await aliceChat.locator(`[part~="marker"][aria-label$="${comment}"]`).getAttribute('aria-label')) ?? '', /, resolved:/);
+    const saved = (await serverMarkers(server, FIRST_ROOM)).find((m) => m.comments[0]?.text === comment);
+    assert.equal(saved?.resolved, true);
     assert.deepEqual(errors, [], 'no errors in either page');
     await Promise.all([alice.context().close(), bob.context().close()]);
   });

@@ -16,7 +16,8 @@ const THEMES = ['auto', 'light', 'dark'];
 
 /**
  * Conversations pinned on an image: click the picture to place a marker and discuss that spot; everyone viewing the
- * same room sees markers and comments appear, change and vanish live.
+ * same room sees markers and comments appear, change and vanish live. Markers show their stable `number`; anyone who
+ * may write resolves or reopens a thread; deleting asks first.
  *
  * @tag image-chat
  * @summary Real-time conversations pinned on an image.
@@ -27,11 +28,16 @@ const THEMES = ['auto', 'light', 'dark'];
  * @event {CustomEvent<ChangeDetail>} image-chat-change - `{ kind: 'created'|'updated'|'deleted', markerId, origin: 'local'|'tab'|'remote' }`; `tab`: the
  *   same user in another tab of this browser (shown at once, reported when the server's event confirms it).
  * @event {CustomEvent<ErrorDetail>} image-chat-error - `{ code, message, action }`: an op was refused and rolled back, or the connection failed.
+ * @event {CustomEvent<PresenceDetail>} image-chat-presence - `{ count, viewers }`: who views the room now (distinct users, the first 20 of
+ *   them, the user included), after the room opens and then on change.
  *
  * @csspart image - The `<img>` rendered from `src`.
  * @csspart marker - Each marker button (resolved ones also have `marker-resolved`).
  * @csspart thread - A marker's thread panel, and the new-marker panel.
  * @csspart composer - Comment forms (new marker, reply, edit).
+ * @csspart presence - Who views the room now: a stack of avatars (at most four, then "+N") and the count; shown while connected.
+ * @csspart threads - The threads list (opened by the Threads toggle over the picture): every thread, filtered to open,
+ *   resolved or all, with the switch that hides resolved markers on the picture.
  * @csspart status - The status line (`role="status"`): empty while connected; otherwise the connection state, or that the
  *   markers shown are this browser's saved copy, read-only until the server confirms them.
  *
@@ -130,7 +136,7 @@ export class ImageChat extends LitElement {
     if (!this.ui) {
       void import('./components/panels.js').then((ui) => {
         // The panels' styles join the element's (after them: they style only the panels).
-        adoptStyles(this.renderRoot as ShadowRoot, [...ImageChat.elementStyles, ui.panelStyles]);
+        adoptStyles(this.renderRoot as ShadowRoot, [...ImageChat.elementStyles, ...ui.panelStyles]);
         this.ui = ui;
       });
     }
@@ -155,7 +161,7 @@ export class ImageChat extends LitElement {
     if (announced.length > 0) {
       const s = this.strings;
       this.liveText = announced
-        .map((m) => s.announceNew(this.sync.markers.findIndex((v) => v.id === m.id) + 1, m.author.name, m.comments[0]?.text ?? ''))
+        .map((m) => s.announceNew(m.number, m.author.name, m.comments[0]?.text ?? ''))
         .join(' ');
       this.sync.announcements = [];
     }
@@ -199,7 +205,7 @@ export class ImageChat extends LitElement {
         </div>
         <div class="markers">
           ${markerPins({
-            markers,
+            markers: this.ui ? this.ui.shownOnImage(this.panels, markers) : markers,
             geometry: g,
             strings: s,
             openId: this.panels.openId,
@@ -244,7 +250,7 @@ export class ImageChat extends LitElement {
       locked: this.locked,
       geometry: this.layout.geometry,
     };
-    return html`${ui.draftPanel(view)} ${ui.threadPanel(view, markers)}`;
+    return html`${ui.draftPanel(view)} ${ui.threadPanel(view, markers)} ${ui.toolbar(view, markers)}`;
   }
 
   /** Nothing while connected; otherwise the connection state, or that the markers shown are a saved copy. */

@@ -3,10 +3,10 @@
  * `image-chat.component.js` instead to get the class without side effects.
  */
 import { ImageChat } from './image-chat.component.js';
-import type { ChangeDetail, ConnectionDetail, ErrorDetail } from './controllers/room-controller.js';
+import type { ChangeDetail, ConnectionDetail, ErrorDetail, PresenceDetail } from './controllers/room-controller.js';
 
 export { ImageChat };
-export type { ChangeDetail, ConnectionDetail, ErrorDetail, ChangeKind, ChangeOrigin } from './controllers/room-controller.js';
+export type { ChangeDetail, ConnectionDetail, ErrorDetail, PresenceDetail, ChangeKind, ChangeOrigin } from './controllers/room-controller.js';
 export type { ConnectionState, TransportName, TransportPreference } from './net/types.js';
 export type { Marker, Comment, User } from '../protocol/index.js';
 
@@ -20,5 +20,6 @@ declare global {
     'image-chat-connection': CustomEvent<ConnectionDetail>;
     'image-chat-change': CustomEvent<ChangeDetail>;
     'image-chat-error': CustomEvent<ErrorDetail>;
+    'image-chat-presence': CustomEvent<PresenceDetail>;
   }
 }

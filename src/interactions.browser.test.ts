@@ -34,6 +34,8 @@ describe('<image-chat> interactions', () => {
     const changes: string[] = [];
     el.addEventListener('image-chat-change', (e) => changes.push(`${e.detail.kind}/${e.detail.origin}`));
     q<HTMLButtonElement>(el, '.comment .link-button.danger').click();
+    await el.updateComplete;
+    q<HTMLButtonElement>(el, '.confirm .button.danger').click(); // deleting asks first (conversation.browser.test.ts)
     await waitUntil(() => changes.includes('deleted/local'), `no local delete reported: ${changes}`);
     expect(markerButtons(el)).to.have.length(0);
     expect(await fetchMarkers(room)).to.have.length(0);
@@ -88,8 +90,10 @@ describe('<image-chat> interactions', () => {
     marker.click();
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.comment .link-button')).to.not.exist;
-    expect(el.shadowRoot!.querySelector('.panel-actions .button')).to.not.exist;
+    expect(el.shadowRoot!.querySelector('.panel-actions .move')).to.not.exist;
+    expect(el.shadowRoot!.querySelector('.panel-actions .icon-button.danger')).to.not.exist;
     expect(el.shadowRoot!.querySelector('.panel textarea')).to.exist; // anyone may reply
+    expect(q(el, '.panel-actions .button').textContent!.trim()).to.equal('Resolve'); // and resolve
     raw.close();
   });
 

@@ -52,7 +52,10 @@ describe('<image-chat> keyboard and focus', () => {
     await sendKeys({ press: 'Escape' });
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.crosshair')).to.not.exist;
-    expect(centre(markerButtons(el)[0])).to.deep.equal(before);
+    // The same spot: to within a pixel's rounding (a re-render may measure the stage a few millionths of a pixel off).
+    const after = centre(markerButtons(el)[0]);
+    expect(after.x).to.be.closeTo(before.x, 0.01);
+    expect(after.y).to.be.closeTo(before.y, 0.01);
     expect(el.shadowRoot!.activeElement).to.equal(markerButtons(el)[0]);
     await new Promise((r) => setTimeout(r, 200));
     expect((await fetchMarkers(room))[0]).to.include({ x: 60, y: 60 });

@@ -135,8 +135,9 @@ export function decide(op: Op, state: DecisionState, user: User, now: number, li
       return { type: 'image-chat-updated', ...base, markerId: marker.id, change: { kind: 'marker-moved', x: op.x, y: op.y } };
     }
     case 'resolve-marker': {
+      // Anyone allowed in the room (SPEC §2 rights): whoever sees the fix closes the thread, as in design-review
+      // tools; reopening is the same op, so a wrong resolve is undone by anyone too.
       const marker = requireMarker(state, op.markerId);
-      if (!owns(user, marker)) throw new ProtocolError('forbidden', 'only the author or a moderator may resolve this marker');
       return { type: 'image-chat-updated', ...base, markerId: marker.id, change: { kind: 'marker-resolved', resolved: op.resolved } };
     }
     case 'delete-marker': {

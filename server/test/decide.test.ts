@@ -76,14 +76,21 @@ describe('decide (pure op → event)', () => {
     assert.equal(codeOf(() => decide(ops.addComment('r', marker.id), state(marker, { commentIdTaken: true }), bob, NOW, limits)), 'conflict');
   });
 
-  it('lets a moderator edit, move, resolve and delete anything', () => {
+  it('lets anyone resolve or reopen a marker, author or not', () => {
+    const marker = markerBy(alice);
+    for (const resolved of [true, false]) {
+      const body = decide(ops.resolveMarker('r', marker.id, resolved), state(marker), bob, NOW, limits);
+      assert.ok(body.type === 'image-chat-updated' && body.change.kind === 'marker-resolved' && body.change.resolved === resolved);
+    }
+  });
+
+  it('lets a moderator edit, move and delete anything; nobody else', () => {
     const marker = markerBy(alice);
     const commentId = marker.comments[0].id;
     for (const op of [
       ops.editComment('r', marker.id, commentId, 'moderated'),
       ops.deleteComment('r', marker.id, commentId),
       ops.moveMarker('r', marker.id, 9, 9),
-      ops.resolveMarker('r', marker.id, true),
       ops.deleteMarker('r', marker.id),
     ]) {
       assert.doesNotThrow(() => decide(op, state(marker, {}, commentId), moderator, NOW, limits), op.type);

@@ -133,18 +133,31 @@ describe('ops', () => {
   });
 
   describe('rights', () => {
-    it("forbids editing, deleting, moving, resolving or deleting another user's things", async () => {
+    it("forbids editing, deleting or moving another user's comment or marker, and changes nothing", async () => {
       const { room, marker, commentId } = await roomWithMarker();
       for (const op of [
         ops.editComment(room, marker.id, commentId, 'mine now'),
         ops.deleteComment(room, marker.id, commentId),
         ops.moveMarker(room, marker.id, 50, 50),
-        ops.resolveMarker(room, marker.id, true),
         ops.deleteMarker(room, marker.id),
       ]) {
         const reply = await bob.op(op);
         assert.equal(reply.type, 'error', op.type);
         assert.equal(reply.type === 'error' && reply.code, 'forbidden', op.type);
+      }
+      const snapshot = await bob.subscribe(room);
+      assert.ok(snapshot.type === 'snapshot');
+      assert.deepEqual(snapshot.markers, [marker], 'the refused ops changed nothing');
+    });
+
+    it("lets a guest resolve and reopen another guest's marker: acked and broadcast", async () => {
+      const { room, marker } = await roomWithMarker();
+      for (const resolved of [true, false]) {
+        const op = ops.resolveMarker(room, marker.id, resolved);
+        const reply = await bob.op(op);
+        assert.equal(reply.type, 'ack', JSON.stringify(reply));
+        const event = (await alice.event(room)) as MarkerUpdatedEvent;
+        assert.deepEqual([event.broadcastId, event.change], [op.broadcastId, { kind: 'marker-resolved', resolved }]);
       }
     });
   });

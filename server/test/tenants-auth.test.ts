@@ -181,7 +181,6 @@ describe('tenants and tokens', () => {
       'edit-comment': (m: { markerId: string; commentId: string }) => ops.editComment(room, m.markerId, m.commentId, 'edited'),
       'delete-comment': (m: { markerId: string; commentId: string }) => ops.deleteComment(room, m.markerId, m.commentId),
       'move-marker': (m: { markerId: string }) => ops.moveMarker(room, m.markerId, 5, 5),
-      'resolve-marker': (m: { markerId: string }) => ops.resolveMarker(room, m.markerId, true),
       'delete-marker': (m: { markerId: string }) => ops.deleteMarker(room, m.markerId),
     };
     for (const [type, make] of Object.entries(needsOwnership)) {
@@ -191,9 +190,11 @@ describe('tenants and tokens', () => {
       assert.equal((await author.op(make(target))).type, 'ack', `${type} by its author`);
       assert.equal((await moderator.op(make(await fresh()))).type, 'ack', `${type} by a moderator`);
     }
-    // Anyone allowed in the room may create markers and reply.
+    // Anyone allowed in the room may create markers, reply, and resolve or reopen any marker.
     const target = await fresh();
     assert.equal((await other.op(ops.addComment(room, target.markerId))).type, 'ack', 'add-comment by another user');
+    assert.equal((await other.op(ops.resolveMarker(room, target.markerId, true))).type, 'ack', 'resolve-marker by another user');
+    assert.equal((await other.op(ops.resolveMarker(room, target.markerId, false))).type, 'ack', 'reopen by another user');
     assert.equal((await other.op(ops.createMarker(room))).type, 'ack', 'create-marker by another user');
     await Promise.all([author.close(), other.close(), moderator.close()]);
   });

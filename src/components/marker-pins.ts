@@ -1,5 +1,6 @@
 /**
- * The marker buttons over the picture (`part="marker"`): numbered, accent-coloured, focusable, labelled with author,
+ * The marker buttons over the picture (`part="marker"`): labelled with the marker's stable `number` (SPEC §2; none yet
+ * on the user's own marker until the server confirms it), accent-coloured, focusable, labelled with author,
  * first comment and reply count. Markers cropped away (`object-fit: cover`) are not shown.
  */
 import { html, nothing, type TemplateResult } from 'lit';
@@ -32,7 +33,7 @@ export function markerPins(p: MarkerPinsProps): TemplateResult | typeof nothing 
   return html`${repeat(
     p.markers,
     (m) => m.id,
-    (m, index) => {
+    (m) => {
       const spot = p.drag?.markerId === m.id ? p.drag : m;
       const point = percentToPoint(spot, g.content);
       if (!containsPoint(g.clip, point)) return nothing;
@@ -44,14 +45,14 @@ export function markerPins(p: MarkerPinsProps): TemplateResult | typeof nothing 
         class=${classes.filter(Boolean).join(' ')}
         data-marker-id=${m.id}
         style=${`left:${point.x}px;top:${point.y}px`}
-        aria-label=${p.strings.marker(index + 1, m.author.name, first, Math.max(0, m.comments.length - 1), m.resolved)}
+        aria-label=${p.strings.marker(m.number, m.author.name, first, Math.max(0, m.comments.length - 1), m.resolved)}
         aria-expanded=${p.openId === m.id ? 'true' : 'false'}
         @click=${(e: MouseEvent) => p.onClick(m, e)}
         @pointerdown=${(e: PointerEvent) => p.draggable(m) && p.onPointerDown(m, e)}
         @pointermove=${p.onPointerMove}
         @pointerup=${p.onPointerUp}
         @pointercancel=${p.onPointerCancel}
-      >${index + 1}</button>`;
+      >${m.number ?? ''}</button>`;
     },
   )}`;
 }

@@ -98,3 +98,21 @@ export async function threadOp(p: PanelController, marker: Marker, op: () => Pro
   before();
   after(await op());
 }
+
+/**
+ * The user said yes to deleting what `confirming` names: the marker (its thread closes) or one comment. Focus goes to
+ * the reply box, or to the picture when the thread went with it.
+ */
+export async function confirmedDelete(p: PanelController, marker: Marker): Promise<void> {
+  const id = p.confirming;
+  if (!id) return;
+  p.set({ confirming: null });
+  const refocus = () => void p.host.updateComplete.then(() => p.focus('.panel textarea') || p.focus('.surface'));
+  if (id === marker.id) {
+    p.close();
+    refocus();
+    return threadOp(p, marker, () => p.room.deleteMarker(marker.id));
+  }
+  refocus();
+  return threadOp(p, marker, () => p.room.deleteComment(marker.id, id));
+}

@@ -10,11 +10,21 @@ import type { Geometry } from '../controllers/layout-controller.js';
 import type { PanelController } from '../controllers/panel-controller.js';
 import type { RoomController } from '../controllers/room-controller.js';
 import type { Strings, SupportedLocale } from '../i18n/index.js';
+import { conversationStrings } from '../i18n/conversation-strings.js';
 import { composer } from './composer.js';
+import { askDelete, cancelDelete } from './confirm-delete.js';
+import { presenceStack } from './presence-stack.js';
+import { threadsList, threadsToggle } from './threads-list.js';
 import * as act from './panel-actions.js';
 import { panel, thread } from './thread.js';
 
-export { panelStyles } from './panel.styles.js';
+import { panelStyles as threadStyles } from './panel.styles.js';
+import { conversationStyles } from './conversation.styles.js';
+
+export { shownOnImage } from './threads-list.js';
+
+/** The chunk's styles, in cascade order: they follow the element's. */
+export const panelStyles = [threadStyles, conversationStyles];
 
 /** What the panels show and act on, from the element. */
 export interface PanelView {
@@ -114,12 +124,13 @@ export function threadPanel(v: PanelView, markers: readonly Marker[]): TemplateR
   return thread(
     {
       marker,
-      number: index + 1,
       strings: v.strings,
+      conversation: conversationStrings(v.locale),
       locale: v.locale,
       now: v.now,
       user: v.user,
       readonly: v.locked,
+      confirming: panels.confirming,
       replyText: panels.replyText,
       editing: panels.editing,
       errors: panels.errors,
@@ -132,16 +143,21 @@ export function threadPanel(v: PanelView, markers: readonly Marker[]): TemplateR
       onEditInput: (value) => panels.set({ editing: panels.editing && { ...panels.editing, text: value } }),
       onEditSave: () => void act.saveEdit(panels, marker),
       onEditCancel: () => panels.set({ editing: null }),
-      onDeleteComment: (c: Comment) => void act.threadOp(panels, marker, () => sync.deleteComment(marker.id, c.id)),
+      onDeleteComment: (c: Comment) => askDelete(panels, c.id),
       onResolve: (resolved) => void act.threadOp(panels, marker, () => sync.resolveMarker(marker.id, resolved)),
       onMove: () => panels.startMove(marker),
-      onDeleteMarker: () => {
-        panels.close();
-        void act.threadOp(panels, marker, () => sync.deleteMarker(marker.id));
-      },
+      onDeleteMarker: () => askDelete(panels, marker.id),
+      onConfirmDelete: () => void act.confirmedDelete(panels, marker),
+      onCancelDelete: () => cancelDelete(panels, marker.id),
     },
     `thread-${index}`,
     panelStyle(g, marker.x, marker.y),
     panels.onKeydown,
   );
+}
+
+/** The tools over the picture's top-right corner: who is viewing, the threads toggle; and the threads list when open. */
+export function toolbar(v: PanelView, markers: readonly Marker[]): TemplateResult {
+  return html`<div class="toolbar">${presenceStack(v.sync, v.locale)} ${threadsToggle(v.panels, v.locale, markers)}</div>
+    ${threadsList(v.panels, v.locale, markers)}`;
 }

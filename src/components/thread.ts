@@ -1,6 +1,7 @@
 /**
  * A marker's thread (`part="thread"`): a labelled, dialog-like card with the comments (author, relative time,
- * "(edited)"), edit/delete on comments the user may change, resolve/reopen, delete marker, and the reply composer.
+ * "(edited)"), edit/delete on comments the user may change, resolve/reopen (anyone who may write), move and delete
+ * marker (its author or a moderator), and the reply composer.
  * Comment text is bound as text, never HTML.
  */
 import { html, nothing, type TemplateResult } from 'lit';
@@ -8,7 +9,9 @@ import type { Comment, Marker, User } from '../../protocol/index.js';
 import { avatarColour, initials } from '../core/avatar.js';
 import { mayModify } from '../core/rights.js';
 import { relativeTime, type Strings, type SupportedLocale } from '../i18n/index.js';
+import type { ConversationStrings } from '../i18n/conversation-strings.js';
 import { composer, retryButton } from './composer.js';
+import { confirmDelete } from './confirm-delete.js';
 
 export interface ThreadHandlers {
   onClose(): void;
@@ -18,23 +21,31 @@ export interface ThreadHandlers {
   onEditInput(value: string): void;
   onEditSave(): void;
   onEditCancel(): void;
+  /** Asks first (confirm-delete.ts): `confirming` then names the comment. */
   onDeleteComment(comment: Comment): void;
   onResolve(resolved: boolean): void;
   /** Move the marker by keyboard (arrows, Enter, Escape). */
   onMove(): void;
+  /** Asks first: `confirming` then names the marker. */
   onDeleteMarker(): void;
+  /** The user's yes to the question about `confirming`. */
+  onConfirmDelete(): void;
+  /** Escape or Cancel on that question. */
+  onCancelDelete(): void;
   /** Offered with an error when the failed op can be sent again. */
   onRetry?(): void;
 }
 
 export interface ThreadProps extends ThreadHandlers {
   marker: Marker;
-  number: number;
   strings: Strings;
+  conversation: ConversationStrings;
   locale: SupportedLocale;
   now: number;
   user: User | null;
   readonly: boolean;
+  /** The marker or comment whose delete waits for a yes. */
+  confirming: string | null;
   replyText: string;
   editing: { commentId: string; text: string } | null;
   errors: { reply?: string; edit?: string; thread?: string };
@@ -87,7 +98,7 @@ function commentItem(p: ThreadProps, comment: Comment): TemplateResult {
   const editable = !p.readonly && mayModify(p.user, comment.author);
   const editing = p.editing?.commentId === comment.id;
   return html`
-    <li class="comment">
+    <li class="comment" data-comment-id=${comment.id}>
       ${avatar(comment.author)}
       <div class="comment-body">
         <div class="comment-meta">
@@ -112,7 +123,16 @@ function commentItem(p: ThreadProps, comment: Comment): TemplateResult {
               onCancel: p.onEditCancel,
             })
           : html`<p class="comment-text">${comment.text}</p>`}
-        ${editable && !editing
+        ${p.confirming === comment.id
+          ? confirmDelete({
+              id: `confirm-${comment.id}`,
+              question: p.conversation.confirmDeleteComment(p.marker.comments.length === 1),
+              deleteLabel: s.delete,
+              cancelLabel: s.cancel,
+              onConfirm: p.onConfirmDelete,
+              onCancel: p.onCancelDelete,
+            })
+          : editable && !editing
           ? html`<div class="comment-actions">
               <button type="button" class="link-button" @click=${() => p.onEditStart(comment)}>${s.edit}</button>
               <button type="button" class="link-button danger" @click=${() => p.onDeleteComment(comment)}>${s.delete}</button>
@@ -127,16 +147,30 @@ export function thread(p: ThreadProps, id: string, style: string, onKeydown: (e:
   const s = p.strings;
   const m = p.marker;
   const manage = !p.readonly && mayModify(p.user, m.author);
-  const title = html`<span class="badge ${m.resolved ? 'resolved' : ''}" aria-hidden="true">${p.number}</span>${s.threadTitle(p.number)}${m.resolved ? html` <span class="status-tag">${s.resolved}</span>` : nothing}`;
-  const actions = manage
-    ? html`<button type="button" class="button small" @click=${() => p.onResolve(!m.resolved)}>${m.resolved ? s.reopen : s.resolve}</button>
-        <button type="button" class="button small move" title=${s.movingHint} @click=${p.onMove}>${s.move}</button>
+  // The marker's stable number; the user's own new marker has none until the server confirms it.
+  const title = html`<span class="badge ${m.resolved ? 'resolved' : ''}" aria-hidden="true">${m.number ?? ''}</span>${m.number ? s.threadTitle(m.number) : s.newThreadTitle}${m.resolved ? html` <span class="status-tag">${s.resolved}</span>` : nothing}`;
+  // Anyone who may write resolves or reopens (SPEC §2 rights); moving and deleting stay the author's or a moderator's.
+  const actions = html`${p.readonly
+    ? nothing
+    : html`<button type="button" class="button small" @click=${() => p.onResolve(!m.resolved)}>${m.resolved ? s.reopen : s.resolve}</button>`}
+    ${manage
+    ? html`<button type="button" class="button small move" title=${s.movingHint} @click=${p.onMove}>${s.move}</button>
         <button type="button" class="icon-button danger" aria-label=${s.deleteMarker} title=${s.deleteMarker} @click=${p.onDeleteMarker}>
           <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 8.5h5.6l.7-8.5" /></svg>
         </button>`
-    : nothing;
+    : nothing}`;
   const body = html`
     ${p.errors.thread ? html`<p class="error thread-error" role="alert">${p.errors.thread} ${retryButton(s, p.onRetry)}</p>` : nothing}
+    ${p.confirming === m.id
+      ? confirmDelete({
+          id: `${id}-confirm`,
+          question: p.conversation.confirmDeleteMarker(m.comments.length - 1),
+          deleteLabel: s.delete,
+          cancelLabel: s.cancel,
+          onConfirm: p.onConfirmDelete,
+          onCancel: p.onCancelDelete,
+        })
+      : nothing}
     <ol class="comments">${m.comments.map((c) => commentItem(p, c))}</ol>
     ${p.readonly
       ? nothing

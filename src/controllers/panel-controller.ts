@@ -27,6 +27,8 @@ export class PanelController implements ReactiveController {
   replyText = '';
   editing: { commentId: string; text: string } | null = null;
   errors: InlineErrors = {};
+  /** The marker or comment (by id) whose delete waits for the user's yes (components/confirm-delete.ts). */
+  confirming: string | null = null;
   /** The failed op the inline error offers to retry, with how to show it again and how to report the outcome. */
   failure?: { broadcastId: string; before(): void; after(result: OpResult): void };
 
@@ -64,14 +66,14 @@ export class PanelController implements ReactiveController {
 
   /** Opens a marker's thread and moves focus into it. */
   open(markerId: string): void {
-    this.set({ draft: null, openId: markerId, replyText: '', editing: null, errors: {} });
+    this.set({ draft: null, openId: markerId, replyText: '', editing: null, errors: {}, confirming: null });
     this.focusAfterRender(this.readonly() ? '.panel .icon-button' : '.panel textarea');
   }
 
   /** Closes whatever panel is open; focus goes back to the thread's marker. */
   close(): void {
     const id = this.openId;
-    this.set({ openId: null, editing: null, errors: {} });
+    this.set({ openId: null, editing: null, errors: {}, confirming: null });
     if (id) this.focusAfterRender(`.marker[data-marker-id="${CSS.escape(id)}"]`);
     if (this.draft) this.cancelDraft();
   }
@@ -105,7 +107,7 @@ export class PanelController implements ReactiveController {
     else this.close();
   };
 
-  set(patch: Partial<Pick<PanelController, 'draft' | 'draftText' | 'openId' | 'replyText' | 'editing' | 'errors'>>): void {
+  set(patch: Partial<Pick<PanelController, 'draft' | 'draftText' | 'openId' | 'replyText' | 'editing' | 'errors' | 'confirming'>>): void {
     Object.assign(this, patch);
     this.host.requestUpdate();
   }

@@ -6,7 +6,7 @@
  * server confirms it), the subscription resuming from its `seq`, and other tabs' ops show as pending entries.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { LIMITS, type Marker, type User } from '../../protocol/index.js';
+import { LIMITS, type Marker, type PresenceMessage, type User } from '../../protocol/index.js';
 import { receiveRoomMessage } from '../core/room-messages.js';
 import { addTabPending, applySnapshot, dropExpired, emptyRoomState, removePending, visibleMarkers, type RoomState } from '../core/room-state.js';
 import { newId } from '../core/ids.js';
@@ -22,6 +22,8 @@ export type { ChangeDetail, ChangeKind, ChangeOrigin } from '../core/room-messag
 export type { ErrorDetail, OpResult } from './room-ops.js';
 export type { RoomTarget } from './retarget.js';
 export interface ConnectionDetail { state: ConnectionState; transport: TransportName | null }
+/** Who views the room now: `count` distinct users, `viewers` the first 20 of them (the user included). */
+export interface PresenceDetail { count: number; viewers: User[] }
 
 /** How long a subscription waits for the cache read, to resume from its seq; a slow database does not hold it longer. */
 const READ_WAIT_MS = 300;
@@ -49,6 +51,8 @@ export class RoomController implements ReactiveController {
    * saved (epoch ms); null otherwise. The element shows them read-only meanwhile.
    */
   cachedAt: number | null = null;
+  /** Who views the room now, from the server's latest `presence` (null until one came for this room). */
+  presence: PresenceMessage | null = null;
 
   private lease?: ConnectionLease;
   private stopRoom?: () => void;
@@ -127,6 +131,7 @@ export class RoomController implements ReactiveController {
     }
     const generation = ++this.generation;
     this.state = emptyRoomState();
+    this.presence = null;
     this.cachedAt = null;
     this.resyncing = false;
     if (!this.lease) this.attach(next!);
@@ -142,6 +147,11 @@ export class RoomController implements ReactiveController {
       if (generation !== this.generation) return; // retargeted meanwhile
       this.stopRoom = this.lease!.connection.subscribe(target.room, {
         onMessage: (message) => this.receive(message),
+        onPresence: (message) => {
+          this.presence = message;
+          this.dispatch('image-chat-presence', { count: message.count, viewers: message.viewers });
+          this.host.requestUpdate();
+        },
         position: () => (this.state.epoch === null ? undefined : { epoch: this.state.epoch, since: this.state.seq }),
         onFault: (error) => this.dispatch('image-chat-error', { code: error.code, message: error.message, action: 'connect' }),
       });

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadStrings, relativeTime, resolveLocale, stringsFor } from '../i18n/index.js';
+import { conversationStrings } from '../i18n/conversation-strings.js';
 
 describe('i18n', () => {
   it('maps pt and pt-* to pt-BR and anything unknown to en', () => {
@@ -36,5 +37,14 @@ describe('i18n', () => {
     for (const locale of ['en', 'pt-BR'] as const) {
       for (const message of Object.values(stringsFor(locale).errors)) assert.ok(message.length > 0);
     }
+  });
+
+  it('names what a delete takes with it, in both languages', () => {
+    const en = conversationStrings('en');
+    const pt = conversationStrings('pt-BR');
+    assert.deepEqual([0, 1, 3].map(en.confirmDeleteMarker), ['Delete this thread?', 'Delete this thread and its reply?', 'Delete this thread and its 3 replies?']);
+    assert.deepEqual([0, 1, 3].map(pt.confirmDeleteMarker), ['Excluir esta conversa?', 'Excluir esta conversa e a resposta?', 'Excluir esta conversa e as 3 respostas?']);
+    assert.equal(en.confirmDeleteComment(false), 'Delete this comment?');
+    assert.match(pt.confirmDeleteComment(true), /marcador também/);
   });
 });

@@ -4,9 +4,9 @@ export const en: Strings = {
   image: (alt, readonly) =>
     `${alt || 'Image'}. ${readonly ? 'Markers are read-only.' : 'Click, or press Enter, to place a marker.'}`,
   marker: (n, author, first, replies, resolved) =>
-    `Marker ${n} by ${author}${resolved ? ', resolved' : ''}: ${first}` +
+    `Marker${n ? ` ${n}` : ''} by ${author}${resolved ? ', resolved' : ''}: ${first}` +
     (replies > 0 ? ` (${replies} ${replies === 1 ? 'reply' : 'replies'})` : ''),
-  announceNew: (n, author, text) => `New marker ${n} by ${author}: ${text}`,
+  announceNew: (n, author, text) => `New marker${n ? ` ${n}` : ''} by ${author}: ${text}`,
   placingHint: 'Placing a marker: arrow keys move it (Shift for bigger steps), Enter places it, Escape cancels.',
   movingHint: 'Moving the marker: arrow keys move it (Shift for bigger steps), Enter puts it there, Escape cancels.',
   focusHint: 'Press Enter to place a marker',

@@ -4,9 +4,9 @@ export const ptBR: Strings = {
   image: (alt, readonly) =>
     `${alt || 'Imagem'}. ${readonly ? 'Marcadores somente para leitura.' : 'Clique, ou pressione Enter, para colocar um marcador.'}`,
   marker: (n, author, first, replies, resolved) =>
-    `Marcador ${n} de ${author}${resolved ? ', resolvido' : ''}: ${first}` +
+    `Marcador${n ? ` ${n}` : ''} de ${author}${resolved ? ', resolvido' : ''}: ${first}` +
     (replies > 0 ? ` (${replies} ${replies === 1 ? 'resposta' : 'respostas'})` : ''),
-  announceNew: (n, author, text) => `Novo marcador ${n} de ${author}: ${text}`,
+  announceNew: (n, author, text) => `Novo marcador${n ? ` ${n}` : ''} de ${author}: ${text}`,
   placingHint:
     'Colocando um marcador: as setas o movem (Shift para passos maiores), Enter o coloca, Escape cancela.',
   movingHint: 'Movendo o marcador: as setas o movem (Shift para passos maiores), Enter o deixa ali, Escape cancela.',

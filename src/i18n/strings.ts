@@ -5,10 +5,10 @@ import type { ConnectionState } from '../net/types.js';
 export interface Strings {
   /** Accessible name of the focusable picture. */
   image(alt: string, readonly: boolean): string;
-  /** A marker button's accessible name. */
-  marker(n: number, author: string, firstComment: string, replies: number, resolved: boolean): string;
+  /** A marker button's accessible name; `n` is the marker's number (none until the server confirms a new marker). */
+  marker(n: number | undefined, author: string, firstComment: string, replies: number, resolved: boolean): string;
   /** Announced to screen readers when someone else adds a marker. */
-  announceNew(n: number, author: string, text: string): string;
+  announceNew(n: number | undefined, author: string, text: string): string;
   placingHint: string;
   /** While moving a marker by keyboard. */
   movingHint: string;

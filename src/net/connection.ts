@@ -216,6 +216,9 @@ export class Connection {
         return;
       case 'ping':
         return;
+      case 'presence':
+        for (const subscriber of this.subscriptions.rooms.get(message.room) ?? []) subscriber.onPresence?.(message);
+        return;
       default:
         // Everything else names its room (snapshot, subscribed, the room events; room-level messages added later).
         if (isRoomEvent(message) || message.type === 'snapshot' || message.type === 'subscribed') this.subscriptions.route(message.room, message);

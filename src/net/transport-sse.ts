@@ -12,7 +12,7 @@ import { userFromToken } from './jwt.js';
 import type { EventSourceClass } from './options.js';
 import type { RoomPosition } from './room-subscriptions.js';
 
-const TYPES = ['welcome', 'snapshot', 'subscribed', 'new-image-chat', 'image-chat-updated', 'deleted-image-chat', 'batch', 'ping', 'error'];
+const TYPES = ['welcome', 'snapshot', 'subscribed', 'new-image-chat', 'image-chat-updated', 'deleted-image-chat', 'batch', 'ping', 'error', 'presence'];
 
 /** What an SSE socket needs from its connection. */
 export interface SseContext {

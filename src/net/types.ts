@@ -1,5 +1,5 @@
 /** Connection-level types shared by the transport, the registry and the controllers. */
-import type { ErrorCode, ErrorMessage, RoomEvent, SnapshotMessage, SubscribedMessage } from '../../protocol/index.js';
+import type { ErrorCode, ErrorMessage, PresenceMessage, RoomEvent, SnapshotMessage, SubscribedMessage } from '../../protocol/index.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline' | 'closed';
 export type TransportName = 'websocket' | 'sse';
@@ -17,6 +17,8 @@ export type RoomMessage = SnapshotMessage | SubscribedMessage | RoomEvent | Erro
 /** A room subscriber: receives the room's messages and says where it stands, for resubscribing after a reconnect. */
 export interface RoomSubscriber {
   onMessage(message: RoomMessage): void;
+  /** Who views the room now (SPEC §2 `presence`): ephemeral, outside the seq order, so apart from `onMessage`. */
+  onPresence?(message: PresenceMessage): void;
   /** The epoch and last applied seq, or nothing when it has no confirmed state yet. */
   position(): { epoch: string; since: number } | undefined;
   /**
