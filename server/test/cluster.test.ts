@@ -13,13 +13,16 @@ import type { Marker, RoomEvent, ServerMessage, SnapshotMessage } from '../../pr
 import { ops, SseClient, uuid, WsClient, type TestServer } from './helpers.js';
 import { startMain, type MainProcess } from './support/main-process.js';
 import { freshDatabase, type FreshDatabase } from './support/postgres.js';
-import { killClients, TEST_REDIS_URL } from './support/redis.js';
+import { countClients, killClients, TEST_REDIS_URL } from './support/redis.js';
 
 const isEvent = (m: { type: string }): m is RoomEvent => m.type === 'new-image-chat' || m.type === 'image-chat-updated' || m.type === 'deleted-image-chat';
 
-async function until(done: () => boolean, what: () => string, timeoutMs = 15_000): Promise<void> {
+/** Waits for `done()`, calling `refresh` (if any) before each look. */
+async function until(done: () => boolean, what: () => string, timeoutMs = 15_000, refresh?: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!done()) {
+  for (;;) {
+    await refresh?.();
+    if (done()) return;
     if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -167,8 +170,17 @@ describe('three processes on PostgreSQL and Redis', () => {
     const writer = await WsClient.connect(target(processes[0]!));
     const prefix = `image-chat:${opening.epoch}:`;
     let acked = 0;
+    let pubsubClients = 0;
     for (let i = 0; i < 30; i++) {
-      if (i === 10 || i === 29) assert.ok((await killClients(prefix, 'pubsub')) >= 3, 'every process had its subscriber connection');
+      if (i === 10 || i === 29) {
+        // A process's subscriber connection is a pub/sub client once it holds a channel (and again once it has
+        // reconnected from the last cut): wait for all three, then cut them all.
+        await until(() => pubsubClients >= 3, () => `${pubsubClients} subscriber connections`, 10_000, async () => {
+          pubsubClients = await countClients(prefix, 'pubsub');
+        });
+        assert.ok((await killClients(prefix, 'pubsub')) >= 3, 'every process had its subscriber connection cut');
+        pubsubClients = 0;
+      }
       const answer = await writer.op(ops.createMarker(room, `cut ${i}`));
       assert.equal(answer.type, 'ack', 'a Redis cut never fails an op');
       acked++;

@@ -25,6 +25,8 @@ export interface FuzzTarget {
 }
 
 const OP_TYPES = ['create-marker', 'add-comment', 'edit-comment', 'delete-comment', 'move-marker', 'resolve-marker', 'delete-marker'] as const;
+/** The ops only a marker's or comment's author (or a moderator) may send. */
+const OWNER_ONLY = ['edit-comment', 'delete-comment', 'move-marker', 'delete-marker'] as const;
 
 const ODD_STRINGS = [
   '',
@@ -120,7 +122,8 @@ export const GENERATORS: Record<string, InputGenerator> = {
   },
   'extra field': (random, target) => {
     // Only ops that need ownership of the foreign marker: an extra field (a claimed role, an author) must not help.
-    const type = random.pick(['edit-comment', 'delete-comment', 'move-marker', 'resolve-marker', 'delete-marker'] as const);
+    // (resolve-marker is not one: anyone in the room may resolve, SPEC §2.)
+    const type = random.pick(OWNER_ONLY);
     const op = validOp(random, type, target);
     // Set through JSON text so that "__proto__" arrives as an own key, as an attacker would send it.
     const key = random.pick([...PROTOTYPE_KEYS, 'isAdmin', 'role', 'author', 'seq', 'createdAt']);
@@ -167,8 +170,8 @@ export const GENERATORS: Record<string, InputGenerator> = {
     return { kind: `${type} on a marker that does not exist`, payload: JSON.stringify(op) };
   },
   "someone else's marker": (random, target) => {
-    // Everything but add-comment and create-marker needs ownership; the fuzzing user owns nothing.
-    const type = random.pick(['edit-comment', 'delete-comment', 'move-marker', 'resolve-marker', 'delete-marker'] as const);
+    // Edits, moves and deletes need ownership; the fuzzing user owns nothing. (Anyone may resolve: not hostile.)
+    const type = random.pick(OWNER_ONLY);
     return { kind: `${type} on another user's marker`, payload: JSON.stringify(validOp(random, type, target)) };
   },
   'deeply nested': (random) => {

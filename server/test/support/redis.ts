@@ -33,16 +33,32 @@ export async function dropPrefix(prefix: string): Promise<void> {
   }
 }
 
+/** The ids of the Redis connections whose client name starts with `namePrefix` (of one type, if given). */
+async function clientIds(redis: Redis, namePrefix: string, type?: 'pubsub' | 'normal'): Promise<string[]> {
+  const list = (await redis.call('CLIENT', 'LIST', ...(type ? ['TYPE', type] : []))) as string;
+  return list
+    .split('\n')
+    .map((line) => ({ id: /\bid=(\d+)/.exec(line)?.[1], name: /\bname=(\S*)/.exec(line)?.[1] ?? '' }))
+    .filter((c) => c.id && c.name.startsWith(namePrefix))
+    .map((c) => c.id!);
+}
+
+/** How many Redis connections have a client name starting with `namePrefix` (of one type, if given). */
+export async function countClients(namePrefix: string, type?: 'pubsub' | 'normal'): Promise<number> {
+  const redis = await redisClient();
+  try {
+    return (await clientIds(redis, namePrefix, type)).length;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Kills the Redis connections whose client name starts with `namePrefix` (and only those: other suites' stay). */
 export async function killClients(namePrefix: string, type?: 'pubsub' | 'normal'): Promise<number> {
   const redis = await redisClient();
   try {
-    const list = (await redis.call('CLIENT', 'LIST', ...(type ? ['TYPE', type] : []))) as string;
-    const ids = list
-      .split('\n')
-      .map((line) => ({ id: /\bid=(\d+)/.exec(line)?.[1], name: /\bname=(\S*)/.exec(line)?.[1] ?? '' }))
-      .filter((c) => c.id && c.name.startsWith(namePrefix));
-    for (const { id } of ids) await redis.call('CLIENT', 'KILL', 'ID', id!);
+    const ids = await clientIds(redis, namePrefix, type);
+    for (const id of ids) await redis.call('CLIENT', 'KILL', 'ID', id);
     return ids.length;
   } finally {
     redis.disconnect();
