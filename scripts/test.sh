@@ -24,6 +24,7 @@ on_exit() {
   fi
 }
 trap on_exit EXIT
+trap 'exit 143' TERM INT   # a stopped run is not a passed one
 
 # How many tests a stage's output says passed: node:test's "# pass N", web-test-runner's "N passed, M failed".
 passed_in() {

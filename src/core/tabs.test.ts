@@ -1,6 +1,6 @@
 // Other tabs through the RoomController, under Node: two controllers stand for two tabs of one user (Node has
 // BroadcastChannel; a fake WebSocket stands for the server). Kept in src/core/ so that `npm run test:unit` runs it.
-import { beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { userKey } from '../net/jwt.js';
 import { RoomController } from '../controllers/room-controller.js';
@@ -14,6 +14,7 @@ function tab(server: string) {
   const { host, events } = fakeHost();
   const controller = new RoomController(host, () => ({ server, tenant: 'demo', room: 'r' }));
   controller.hostConnected();
+  opened.push({ controller });
   return { controller, events };
 }
 
@@ -33,12 +34,23 @@ async function twoTabs() {
   return { a, b, socket };
 }
 
+/**
+ * Waits up to 5 real seconds for `condition` (a BroadcastChannel message crosses threads: under load it takes more
+ * than a fixed number of turns). setTimeout is mocked, so the wait spins on setImmediate and reads the real clock.
+ */
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; !condition(); i++) {
-    if (i > 100) throw new Error('timed out');
-    await new Promise((r) => setImmediate(r)); // (setTimeout is mocked)
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setImmediate(r));
   }
 }
+
+/** The tabs a test opened: disconnected after it, passed or failed, so that no channel keeps the process alive. */
+const opened: Array<{ controller: RoomController }> = [];
+afterEach(() => {
+  for (const t of opened.splice(0)) t.controller.hostDisconnected();
+});
 
 const mine = (id: string) => ({
   id,
