@@ -1,6 +1,6 @@
 /**
  * The pure core of the op pipeline: given an op, the current state it touches, the acting user and the time, decide
- * the event it produces — or refuse it with a ProtocolError. No I/O, so any storage (SQLite today, PostgreSQL later)
+ * the event it produces — or refuse it with a ProtocolError. No I/O, so any storage (SQLite or PostgreSQL)
  * calls it inside its own transaction, and it is unit-tested on plain data.
  */
 import type { Comment, Marker, Op, RoomEvent, User } from '../../protocol/messages.js';
