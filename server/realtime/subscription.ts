@@ -54,11 +54,11 @@ export class Subscription implements RunListener, GapHolder, PresenceViewer {
   private recheck = false;
   private closed = false;
   private epoch = '';
-  /** Resolves when the fan-out delivers everything published anywhere to this subscription. */
-  private readonly listening: void | Promise<void>;
-
-  private readonly storage: Storage;
-  private readonly fanout: Fanout;
+  /**
+   * Resolves when the fan-out delivers everything published anywhere to this subscription; dropped once awaited
+   * (an idle viewer should not keep a settled promise).
+   */
+  private listening: void | Promise<void>;
   private joined: Presence | undefined;
 
   private constructor(
@@ -69,8 +69,6 @@ export class Subscription implements RunListener, GapHolder, PresenceViewer {
     /** Who is looking (counted in the room's presence); null for a reader without an identity. */
     readonly user: User,
   ) {
-    this.storage = deps.storage;
-    this.fanout = deps.fanout;
     this.listening = deps.fanout.subscribe(tenant, room, this);
   }
 
@@ -104,7 +102,8 @@ export class Subscription implements RunListener, GapHolder, PresenceViewer {
 
   private async start({ epoch, since }: SubscribePosition): Promise<void> {
     if (this.listening) await this.listening; // across processes: the room's channel is subscribed before reading
-    const storage = this.storage;
+    this.listening = undefined;
+    const storage = this.deps.storage;
     this.epoch = storage.epoch;
     const replay = since !== undefined && epoch === storage.epoch ? await storage.eventsSince(this.tenant, this.room, since) : null;
     if (this.closed) return;
@@ -177,14 +176,14 @@ export class Subscription implements RunListener, GapHolder, PresenceViewer {
     this.gapSince = 0;
     unwatchGap(this);
     try {
-      const missing = await sharedEventsSince(this.storage, this.tenant, this.room, this.lastSent);
+      const missing = await sharedEventsSince(this.deps.storage, this.tenant, this.room, this.lastSent);
       if (this.closed) return;
       if (missing) {
         if (missing.events.length > 0) this.deliver(new EventRun(this.room, missing.events));
         return;
       }
       // The log no longer holds the gap: a fresh snapshot resets the client (it accepts one at any time).
-      const snapshot = await this.storage.snapshot(this.tenant, this.room);
+      const snapshot = await this.deps.storage.snapshot(this.tenant, this.room);
       if (this.closed) return;
       this.sink.snapshot({ type: 'snapshot', room: this.room, epoch: snapshot.epoch, seq: snapshot.seq, markers: snapshot.markers });
       this.lastSent = snapshot.seq;
@@ -209,7 +208,7 @@ export class Subscription implements RunListener, GapHolder, PresenceViewer {
     this.closed = true;
     this.joined?.leave(this.tenant, this.room, this);
     unwatchGap(this);
-    this.fanout.unsubscribe(this.tenant, this.room, this);
+    this.deps.fanout.unsubscribe(this.tenant, this.room, this);
     this.held = null;
     this.buffered = null;
   }

@@ -72,14 +72,20 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
   private opsInFlight = 0;
   private closing: { code: number; reason: string } | null = null;
   private readonly log: ConnectionLog;
+  /** The client's address (limits are keyed by it) and the page's Origin, from the upgrade request. */
+  private readonly address: string;
+  private readonly origin: string | undefined;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly services: Services,
-    private readonly peer: PeerInfo,
+    peer: PeerInfo,
     /** The upgraded TCP socket, corked while a flush writes several frames. */
     private readonly socket: Writable,
   ) {
+    // Kept as two fields rather than the peer object: one object less per connection.
+    this.address = peer.address;
+    this.origin = peer.origin;
     this.log = ConnectionLog.websocket(services, peer.address);
     services.connections.add(this);
     services.metrics.connections.inc({ transport: 'websocket' });
@@ -163,7 +169,7 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
         return;
       default: {
         requireRoomAccess(identity, message.room);
-        const admitted = this.services.guard.takeOp(tenant.id, identity.user.id, this.peer.address);
+        const admitted = this.services.guard.takeOp(tenant.id, identity.user.id, this.address);
         if (admitted) await admitted; // limits in Redis: the next frame waits, so ops keep their order
         // Not awaited: the next frames' ops join the same commit group. Commits (and so acks) keep arrival order.
         const { broadcastId } = message;
@@ -196,8 +202,8 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
       return this.refuse(CloseCode.forbidden, 'forbidden', (err as Error).message);
     }
     // Checked at hello, when the tenant is known: a page from another site must not act for this tenant's users.
-    if (!isOriginAllowed(tenant, this.peer.origin)) {
-      return this.refuse(CloseCode.forbidden, 'forbidden', `pages from ${String(this.peer.origin).slice(0, 100)} may not use tenant "${tenant.id}"`);
+    if (!isOriginAllowed(tenant, this.origin)) {
+      return this.refuse(CloseCode.forbidden, 'forbidden', `pages from ${String(this.origin).slice(0, 100)} may not use tenant "${tenant.id}"`);
     }
     let guestToken: string | undefined;
     let identity: Identity | null;
@@ -212,7 +218,7 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
       }
     } else if (tenant.guests) {
       try {
-        await this.services.guard.takeGuest(this.peer.address);
+        await this.services.guard.takeGuest(this.address);
       } catch (err) {
         this.services.metrics.refused.inc({ reason: 'guest-rate' });
         return this.refuse(CloseCode.abuse, 'rate-limited', (err as Error).message);
@@ -286,13 +292,14 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
   private async subscribe(room: string, epoch?: string, since?: number): Promise<void> {
     requireRoomAccess(this.identity!, room);
     this.dropSubscription(room); // a re-subscribe (after a gap) starts afresh
-    const subscriptions = (this.subscriptions ??= []);
-    if (subscriptions.length >= this.services.limits.maxSubscriptionsPerConnection) {
+    if ((this.subscriptions?.length ?? 0) >= this.services.limits.maxSubscriptionsPerConnection) {
       throw new ProtocolError('too-large', `a connection may subscribe to at most ${this.services.limits.maxSubscriptionsPerConnection} rooms`);
     }
     const subscription = await Subscription.open(this.services, this.tenant!.id, room, { epoch, since }, this, this.identity!.user);
     if (this.ws.readyState !== WebSocket.OPEN) return subscription.close();
-    subscriptions.push(subscription);
+    // Most connections hold one room: an array made with it has room for one, where a first push reserves 17.
+    if (this.subscriptions) this.subscriptions.push(subscription);
+    else this.subscriptions = [subscription];
     this.services.metrics.subscriptions.inc();
   }
 
@@ -470,7 +477,7 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
     clearTimeout(this.expiry);
     this.outbox = null;
     for (const { room } of [...(this.subscriptions ?? [])]) this.dropSubscription(room);
-    this.services.guard.closeConnection(this.peer.address);
+    this.services.guard.closeConnection(this.address);
     this.services.connections.delete(this);
     this.services.metrics.connections.dec({ transport: 'websocket' });
   }
