@@ -79,6 +79,12 @@ export class LocalFanout implements Fanout {
     for (const channel of this.rooms.values()) for (const listener of channel.listeners) visit(listener);
   }
 
+  /** The listeners of one room. */
+  forEachListenerOf(tenant: string, room: string, visit: (listener: RunListener) => void): void {
+    const channel = this.rooms.get(roomKey(tenant, room));
+    if (channel) for (const listener of channel.listeners) visit(listener);
+  }
+
   get roomCount(): number {
     return this.rooms.size;
   }

@@ -90,20 +90,29 @@ export class RedisFanout implements Fanout {
         () => undefined,
         (err: unknown) => this.onError(err, `SUBSCRIBE ${room}`),
       );
-      channel = { tenant, room, listeners: 0, confirmed: this.withinTimeout(subscribed) };
+      channel = { tenant, room, listeners: 0, confirmed: this.withinTimeout(subscribed, tenant, room) };
       this.channels.set(name, channel);
     }
     channel.listeners++;
     return channel.confirmed;
   }
 
-  /** Waits for Redis's confirmation, but no longer than the timeout: with Redis away, viewers here are still served. */
-  private withinTimeout(confirmation: Promise<void>): Promise<void> {
+  /**
+   * Waits for Redis's confirmation, but no longer than the timeout: with Redis away, viewers here are still served.
+   * A confirmation that comes after the timeout means the room's openings were read before the channel was heard:
+   * whatever was published in between is missing, so the room's viewers check the log then.
+   */
+  private withinTimeout(confirmation: Promise<void>, tenant: string, room: string): Promise<void> {
     if (this.subscriber.status !== 'ready') return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.confirmTimeoutMs);
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        resolve();
+      }, this.confirmTimeoutMs);
       void confirmation.finally(() => {
         clearTimeout(timer);
+        if (late) this.local.forEachListenerOf(tenant, room, (listener) => listener.onMaybeMissed?.());
         resolve();
       });
     });

@@ -15,6 +15,7 @@ import { decide } from '../rooms/decide.js';
 import { Subscription } from '../realtime/subscription.js';
 import { SqliteStorage } from '../storage/sqlite-storage.js';
 import { ops, uuid } from './helpers.js';
+import { startTcpProxy } from '../../test-support/tcp-proxy.js';
 import { dropPrefix, killClients, TEST_REDIS_URL, testPrefix } from './support/redis.js';
 
 const LIMITS = { maxMarkersPerRoom: 10_000, maxCommentsPerMarker: 500, maxRoomsPerTenant: 10_000 };
@@ -40,10 +41,10 @@ describe('Redis fan-out', () => {
   let prefix: string;
   const processes: Process[] = [];
 
-  const start = async (): Promise<Process> => {
+  const start = async (via: { url?: string; confirmTimeoutMs?: number } = {}): Promise<Process> => {
     const name = `${prefix}p${processes.length}`;
-    const links = await connectRedis(TEST_REDIS_URL, name);
-    const fanout = new RedisFanout({ publisher: links.commands, subscriber: links.subscriber, prefix });
+    const links = await connectRedis(via.url ?? TEST_REDIS_URL, name);
+    const fanout = new RedisFanout({ publisher: links.commands, subscriber: links.subscriber, prefix, confirmTimeoutMs: via.confirmTimeoutMs });
     const process = { name, links, fanout };
     processes.push(process);
     return process;
@@ -123,5 +124,23 @@ describe('Redis fan-out', () => {
     await until(() => viewer.seqs.length === 3, () => `seqs ${viewer.seqs}`, 5000);
     assert.deepEqual(viewer.seqs, [1, 2, 3]);
     viewer.subscription.close();
+  });
+
+  it('a subscribe Redis confirms late (a slow link): what was published before the channel was heard comes from the log', async () => {
+    // b's link to Redis takes 150 ms each way and b waits only 30 ms for a confirmation: its viewer's opening is
+    // read, and a's event published, before Redis has b's SUBSCRIBE. Nothing follows in the room.
+    const proxy = await startTcpProxy(TEST_REDIS_URL.replace(/^redis:/, 'http:'), { latencyMs: 150 });
+    try {
+      const a = await start();
+      const b = await start({ url: proxy.url.replace(/^http:/, 'redis:'), confirmTimeoutMs: 30 });
+      const room = `late-${uuid()}`;
+      const viewer = await watch(b, room);
+      await write(a, room);
+      await until(() => viewer.seqs.length === 1, () => `seqs ${viewer.seqs}`, 5000);
+      assert.deepEqual(viewer.seqs, [1]);
+      viewer.subscription.close();
+    } finally {
+      await proxy.close();
+    }
   });
 });
