@@ -11,11 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Comment, Marker, RoomEvent, User } from '../../protocol/messages.js';
+import type { Comment, RoomEvent } from '../../protocol/messages.js';
 import { ProtocolError } from '../errors.js';
 import { storedWireEvent, toWireEvent, type WireEvent } from '../fanout/event-run.js';
 import { commentTarget, newCommentId, targetMarkerId, type MarkerHead } from '../rooms/decide.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { prepareStatements, toComment, toMarker, toMarkerHead, type Statements } from './sqlite-statements.js';
 import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.js';
 import type { CommitInput, CommitResult, CommitStats, DayUsage, RoomSnapshot, Storage } from './storage.js';
 
@@ -28,10 +29,6 @@ export interface SqliteStorageOptions {
   /** Where background faults go (a checkpoint that failed); they never fail an op. */
   onError?: (message: string) => void;
 }
-
-interface MarkerRow { id: string; number: number; x: number; y: number; resolved: number; created_at: number; author: string }
-interface RoomRow { seq: number; last_number: number; marker_count: number }
-interface CommentRow { id: string; marker_id: string; text: string; created_at: number; edited_at: number | null; author: string }
 
 // Prune expired idempotency keys, and trim the event log of the rooms written to, every this many commits (and at
 // open): bounded tables, at a cost paid once per many ops instead of on each.
@@ -60,7 +57,7 @@ export class SqliteStorage implements Storage {
   private readonly written = new Map<string, { tenant: string; room: string; seq: number }>();
   private queue: QueuedCommit[] = [];
   private scheduled = false;
-  private readonly stmt;
+  private readonly stmt: Statements;
   private readonly commitGroup: Database.Transaction<(group: QueuedCommit[], outcomes: Outcome[]) => void>;
   private readonly checkpointer: SqliteCheckpointer;
 
@@ -76,70 +73,7 @@ export class SqliteStorage implements Storage {
     this.db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
     this.migrate();
     const db = this.db;
-    this.stmt = {
-      metaGet: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-      metaPut: db.prepare<[string, string]>('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)'),
-      roomSeq: db.prepare<[string, string], { seq: number }>('SELECT seq FROM rooms WHERE tenant = ? AND room = ?'),
-      room: db.prepare<[string, string], RoomRow>('SELECT seq, last_number, marker_count FROM rooms WHERE tenant = ? AND room = ?'),
-      roomUpsert: db.prepare<[string, string, number, number, number]>(
-        `INSERT INTO rooms (tenant, room, seq, last_number, marker_count) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (tenant, room) DO UPDATE SET seq = excluded.seq, last_number = excluded.last_number, marker_count = excluded.marker_count`,
-      ),
-      markers: db.prepare<[string, string], MarkerRow>(
-        'SELECT id, number, x, y, resolved, created_at, author FROM markers WHERE tenant = ? AND room = ? ORDER BY rowid',
-      ),
-      comments: db.prepare<[string, string], CommentRow>(
-        'SELECT id, marker_id, text, created_at, edited_at, author FROM comments WHERE tenant = ? AND room = ? ORDER BY rowid',
-      ),
-      marker: db.prepare<[string, string, string], MarkerRow>(
-        'SELECT id, number, x, y, resolved, created_at, author FROM markers WHERE tenant = ? AND room = ? AND id = ?',
-      ),
-      commentCount: db.prepare<[string, string, string], { n: number }>(
-        'SELECT COUNT(*) AS n FROM comments WHERE tenant = ? AND room = ? AND marker_id = ?',
-      ),
-      comment: db.prepare<[string, string, string], CommentRow>(
-        'SELECT id, marker_id, text, created_at, edited_at, author FROM comments WHERE tenant = ? AND room = ? AND id = ?',
-      ),
-      commentExists: db.prepare<[string, string, string], { one: number }>(
-        'SELECT 1 AS one FROM comments WHERE tenant = ? AND room = ? AND id = ?',
-      ),
-      insertMarker: db.prepare<[string, string, string, number, number, number, number, number, string]>(
-        'INSERT INTO markers (tenant, room, id, number, x, y, resolved, created_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      insertComment: db.prepare<[string, string, string, string, string, number, number | null, string]>(
-        'INSERT INTO comments (tenant, room, id, marker_id, text, created_at, edited_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      editComment: db.prepare<[string, number, string, string, string]>(
-        'UPDATE comments SET text = ?, edited_at = ? WHERE tenant = ? AND room = ? AND id = ?',
-      ),
-      deleteComment: db.prepare<[string, string, string]>('DELETE FROM comments WHERE tenant = ? AND room = ? AND id = ?'),
-      deleteMarkerComments: db.prepare<[string, string, string]>('DELETE FROM comments WHERE tenant = ? AND room = ? AND marker_id = ?'),
-      deleteMarker: db.prepare<[string, string, string]>('DELETE FROM markers WHERE tenant = ? AND room = ? AND id = ?'),
-      moveMarker: db.prepare<[number, number, string, string, string]>('UPDATE markers SET x = ?, y = ? WHERE tenant = ? AND room = ? AND id = ?'),
-      resolveMarker: db.prepare<[number, string, string, string]>('UPDATE markers SET resolved = ? WHERE tenant = ? AND room = ? AND id = ?'),
-      insertEvent: db.prepare<[string, string, number, string]>('INSERT INTO events (tenant, room, seq, payload) VALUES (?, ?, ?, ?)'),
-      trimEvents: db.prepare<[string, string, number]>('DELETE FROM events WHERE tenant = ? AND room = ? AND seq <= ?'),
-      oldestEvent: db.prepare<[string, string], { seq: number | null }>('SELECT MIN(seq) AS seq FROM events WHERE tenant = ? AND room = ?'),
-      eventsAfter: db.prepare<[string, string, number], { seq: number; payload: string }>(
-        'SELECT seq, payload FROM events WHERE tenant = ? AND room = ? AND seq > ? ORDER BY seq',
-      ),
-      idemGet: db.prepare<[string, string], { fingerprint: string; seq: number }>(
-        'SELECT fingerprint, seq FROM idempotency WHERE tenant = ? AND broadcast_id = ?',
-      ),
-      idemPut: db.prepare<[string, string, string, string, number, number]>(
-        'INSERT INTO idempotency (tenant, broadcast_id, fingerprint, room, seq, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-      idemPrune: db.prepare<[number]>('DELETE FROM idempotency WHERE created_at < ?'),
-      roomCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM rooms WHERE tenant = ?'),
-      usageAdd: db.prepare<[string, string, number, number, number]>(
-        `INSERT INTO usage (tenant, day, messages, bytes, conversations) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (tenant, day) DO UPDATE SET messages = messages + excluded.messages, bytes = bytes + excluded.bytes,
-           conversations = conversations + excluded.conversations`,
-      ),
-      usageGet: db.prepare<[string], { day: string; messages: number; bytes: number; conversations: number }>(
-        'SELECT day, messages, bytes, conversations FROM usage WHERE tenant = ? ORDER BY day',
-      ),
-    };
+    this.stmt = prepareStatements(db);
     // Made once: a nested transaction function runs as a savepoint inside the group's transaction.
     const commitOne = db.transaction((input: CommitInput) => this.commitSync(input));
     this.commitGroup = db.transaction((group: QueuedCommit[], outcomes: Outcome[]) => {
@@ -384,26 +318,4 @@ export class SqliteStorage implements Storage {
     await this.checkpointer.close();
     this.db.close();
   }
-}
-
-function toComment(row: CommentRow): Comment {
-  const comment: Comment = { id: row.id, text: row.text, createdAt: row.created_at, author: JSON.parse(row.author) as User };
-  if (row.edited_at !== null) comment.editedAt = row.edited_at;
-  return comment;
-}
-
-function toMarkerHead(row: MarkerRow): MarkerHead {
-  return {
-    id: row.id,
-    number: row.number,
-    x: row.x,
-    y: row.y,
-    resolved: row.resolved === 1,
-    createdAt: row.created_at,
-    author: JSON.parse(row.author) as User,
-  };
-}
-
-function toMarker(row: MarkerRow, comments: Comment[]): Marker {
-  return { ...toMarkerHead(row), comments };
 }
