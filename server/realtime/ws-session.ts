@@ -19,7 +19,7 @@ import {
   type SubscribedMessage,
 } from '../../protocol/messages.js';
 import { ProtocolError, toClientError } from '../errors.js';
-import { eventFrames, framePayloadBytes, textFrame, type EventRun } from '../fanout/event-run.js';
+import type { EventRun } from '../fanout/event-run.js';
 import { requireRoomAccess, type Identity } from '../identity/authenticate.js';
 import { ConnectionLog, userKindOf } from '../observability/connection-log.js';
 import { broadcastIdOf, parseClientMessage, parseJson } from '../protocol/parse.js';
@@ -29,6 +29,7 @@ import type { TenantUsage } from '../observability/usage.js';
 import type { ClientConnection } from './connections.js';
 import type { Services } from '../services.js';
 import { scheduleFlush, type Flushable } from './flush-queue.js';
+import { writeOutbox, type SentCounter } from './outbox-writer.js';
 import { Subscription, type SubscriptionSink } from './subscription.js';
 
 const PING = JSON.stringify({ type: 'ping' });
@@ -50,7 +51,7 @@ export interface PeerInfo {
   address: string;
 }
 
-export class WsSession implements ClientConnection, SubscriptionSink, Flushable {
+export class WsSession implements ClientConnection, SubscriptionSink, Flushable, SentCounter {
   readonly transport = 'websocket' as const;
   heartbeatSlot = -1;
   private tenant: Tenant | null = null;
@@ -343,65 +344,22 @@ export class WsSession implements ClientConnection, SubscriptionSink, Flushable 
     scheduleFlush(this);
   }
 
-  /** Writes what this turn queued: events in as few frames as the frame limit allows, all in one corked write. */
+  /** Writes what this turn queued (outbox-writer.ts); a reader this far behind is cut off. */
   flush(): void {
     const items = this.outbox;
     this.outbox = null;
     if (!items || this.ws.readyState !== WebSocket.OPEN) return;
-    const cork = items.length > 1;
-    if (cork) this.socket.cork();
-    let written = 0;
-    let runs: EventRun[] | null = null;
-    for (const item of items) {
-      if (typeof item !== 'string') {
-        (runs ??= []).push(item);
-        continue;
-      }
-      if (runs) written += this.writeRuns(runs);
-      runs = null;
-      written += this.write(item);
-    }
-    if (runs) written += this.writeRuns(runs);
-    if (cork) this.socket.uncork();
+    const written = writeOutbox(items, this.ws, this.socket, this.services.limits.maxFrameBytes, this);
     // The backlog before this flush: one large snapshot alone never makes a reader slow.
     if (this.ws.bufferedAmount - written > this.services.limits.maxBufferedBytes) this.closeSlowConsumer();
   }
 
-  /** Events of one or more runs (several rooms, or several turns' worth) as frames; returns the bytes written. */
-  private writeRuns(runs: EventRun[]): number {
-    const limit = this.services.limits.maxFrameBytes;
-    let frames: Buffer[];
-    let events: number;
-    if (runs.length === 1) {
-      // The common case: the run's frames are shared with every other viewer of the room.
-      frames = runs[0]!.webSocketFrames(limit);
-      events = runs[0]!.events.length;
-    } else {
-      const all = runs.flatMap((run) => run.events);
-      frames = eventFrames(all, limit).map(textFrame);
-      events = all.length;
-    }
-    this.services.metrics.sent.websocket.events += events;
-    let bytes = 0;
-    for (const frame of frames) {
-      // A whole frame, straight to the socket: ws has nothing of its own queued (no permessage-deflate here), and
-      // every write is a complete frame, so frames never interleave with its pings or messages.
-      this.socket.write(frame);
-      bytes += this.counted(framePayloadBytes(frame));
-    }
-    return bytes;
-  }
-
-  private write(text: string): number {
-    this.ws.send(text);
-    return this.counted(Buffer.byteLength(text));
-  }
-
-  /** Counts a message of `bytes` (its payload: what the client receives) in usage and metrics. */
-  private counted(bytes: number): number {
-    this.services.metrics.sent.websocket.bytes += bytes;
+  /** Counts one message the outbox wrote (its payload bytes: what the client receives) in usage and metrics. */
+  countSent(bytes: number, events: number): void {
+    const sent = this.services.metrics.sent.websocket;
+    sent.bytes += bytes;
+    sent.events += events;
     this.usage?.sent(bytes);
-    return bytes;
   }
 
   private opSettled(): void {
