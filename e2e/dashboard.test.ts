@@ -6,32 +6,12 @@
  * Needs `npm run build` (dist/dashboard/) and Chrome or Chromium.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ops, WsClient, type TestServer } from '../server/test/helpers.js';
-import { launch, removeDir, startChat, type Server } from './support.js';
+import { axeViolations, launch, removeDir, startChat, type Server } from './support.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const MARKERS = 3;
-
-interface AxeViolation {
-  id: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core's violations on the page as it is now (run in the page, past its CSP: evaluate is not a script tag). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe
-      .run(document, { resultTypes: ['violations'] })
-      .then((result) => result.violations),
-  )) as AxeViolation[];
-  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 /** Whether the canvas has anything drawn on it: its pixels differ from a blank canvas of the same size. */
 function painted(page: Page, metric: string): Promise<boolean> {

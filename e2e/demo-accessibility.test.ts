@@ -5,33 +5,13 @@
  * Needs `npm run build` (the page loads dist/image-chat.js) and Chrome or Chromium.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { FIRST_ROOM, firstChat, launch, markersOf, recordingContext, startChat, waitOpen, type Server } from './support.js';
+import { axeViolations, FIRST_ROOM, firstChat, launch, markersOf, recordingContext, startChat, waitOpen, type Server } from './support.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 /** Enough changes for the live log (340 px high) to scroll. */
 const SEEDED = 14;
-
-interface AxeViolation {
-  id: string;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-/** axe-core's violations on the page as it is now, one line each (rule, what it asks, where). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe
-      .run(document, { resultTypes: ['violations'] })
-      .then((result) => result.violations),
-  )) as AxeViolation[];
-  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
-}
 
 /** Markers made by another guest over the HTTP API: each is a "created … by someone else" line in the live log. */
 async function seedMarkers(server: Server, count: number): Promise<void> {

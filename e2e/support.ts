@@ -3,7 +3,8 @@
  * log of the element's events, and placing a marker as a user would.
  */
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { Marker } from '../protocol/index.js';
@@ -115,4 +116,26 @@ export async function serverMarkers(server: Server, room: string): Promise<Marke
   const response = await fetch(`${server.url}/api/rooms/${encodeURIComponent(room)}/markers?tenant=demo`);
   assert.equal(response.status, 200);
   return ((await response.json()) as { markers: Marker[] }).markers;
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/**
+ * axe-core's violations on the page as it is now, shadow roots included, one line each (rule, what it asks, where).
+ * Run through `evaluate`, which a page's Content-Security-Policy does not stop (it is not a script tag).
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe
+      .run(document, { resultTypes: ['violations'] })
+      .then((result) => result.violations),
+  )) as AxeViolation[];
+  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
 }
