@@ -10,8 +10,10 @@ export interface MarkerRow { id: string; number: number; x: number; y: number; r
 export interface RoomRow { seq: number; last_number: number; marker_count: number }
 export interface CommentRow { id: string; marker_id: string; text: string; created_at: number; edited_at: number | null; author: string }
 
+/** @internal */
 export type Statements = ReturnType<typeof prepareStatements>;
 
+/** @internal Inferred from the statements; not part of the package's declarations. */
 export function prepareStatements(db: Database.Database) {
   return {
     metaGet: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
